@@ -1,0 +1,5 @@
+"""Allow ``python -m greentactics``."""
+
+from greentactics.cli import main
+
+raise SystemExit(main())
