@@ -210,19 +210,16 @@ def _record_positions(
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = (*path, key)
+            key_position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in seen:
-                problems.add(document.problem(child, "duplicate key; the later value would win"))
-                document.positions[child] = (
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                )
+                line, column = key_position
+                dotted = ".".join(str(part) for part in child)
+                message = "duplicate key; the later value would win"
+                problems.add(Problem(document.display, line, column, dotted, message))
                 continue
             seen.add(key)
             # Point a field at its key, where a reader looks for it.
-            document.positions[child] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
+            document.positions[child] = key_position
             _record_positions(value_node, child, document, problems)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
