@@ -10,6 +10,7 @@ from greentactics.energy.measurement import ComponentEnergy, Hardware, Measureme
 from greentactics.energy.meter import (
     EnergyMeter,
     EnergyWarning,
+    LowResolutionWarning,
     MeasuredFunction,
     measure_energy,
     measure_idle,
@@ -24,6 +25,7 @@ __all__ = [
     "EnergyStore",
     "EnergyWarning",
     "Hardware",
+    "LowResolutionWarning",
     "MeasuredFunction",
     "Measurement",
     "NodeEnergy",

@@ -71,6 +71,8 @@ class Measurement:
 
     ``total_energy_j`` is None when the tracker failed (``error`` says why); such a
     measurement still records the duration and the outcome of the user's code.
+    ``quality_note`` says why a figure is not to be trusted as it stands (a window shorter
+    than CodeCarbon can resolve); None when there is nothing to say.
     """
 
     id: str
@@ -95,6 +97,8 @@ class Measurement:
     parent_id: str | None = None
     nodes: tuple[NodeEnergy, ...] = ()
     error: str | None = None
+    quality_note: str | None = None
+    """Set when the window is below the resolution of the estimate (see ``resolution``)."""
     codecarbon_record: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -45,6 +45,7 @@ from greentactics.energy.distributed import (
     gather_reports,
 )
 from greentactics.energy.measurement import ComponentEnergy, Hardware, Measurement, NodeEnergy
+from greentactics.energy.resolution import assess_window
 from greentactics.energy.settings import EnergySettings, resolve_settings
 from greentactics.energy.store import EnergyStore, StoreError
 
@@ -59,6 +60,27 @@ _ACTIVE: contextvars.ContextVar[EnergyMeter | None] = contextvars.ContextVar(
 
 class EnergyWarning(UserWarning):
     """A measurement could not be taken or saved; the user's code was not affected."""
+
+
+class LowResolutionWarning(EnergyWarning):
+    """A window was too short for CodeCarbon to resolve; its record has a ``quality_note``."""
+
+
+# Low-resolution windows often come in loops: say it once per process, the records say the rest.
+_warned_once: set[type[Warning]] = set()
+
+
+def _warn_low_resolution(measurement: Measurement) -> None:
+    if LowResolutionWarning in _warned_once:
+        return
+    _warned_once.add(LowResolutionWarning)
+    warnings.warn(
+        f"greentactics: energy of {measurement.label!r} is below the resolution of the "
+        f"estimate ({measurement.quality_note}). Further such windows are flagged in their "
+        "records (quality_note) without this warning.",
+        LowResolutionWarning,
+        stacklevel=4,
+    )
 
 
 def _now() -> str:
@@ -268,7 +290,7 @@ class EnergyMeter:
             duration = time.perf_counter() - self._t0
             ended_at = _now()
             try:
-                reading = tracking.stop_tracker(self._tracker)
+                reading = tracking.stop_tracker(self._tracker, window_s=duration)
             except Exception as error:
                 self._failure = f"{type(error).__name__}: {error}"
                 warnings.warn(
@@ -287,6 +309,8 @@ class EnergyMeter:
         else:
             measurement = self._build(reading, outcome, ended_at, duration)
         self._measurement = measurement
+        if measurement.quality_note:
+            _warn_low_resolution(measurement)
         if self._store is not None and (self._context is None or self._context.stores):
             self._save(measurement)
 
@@ -314,6 +338,13 @@ class EnergyMeter:
         elif reading is not None and not nodes:
             emissions = reading.emissions_kg
         hardware = reading.hardware if reading is not None else _fallback_hardware()
+        quality_note = None
+        if total_energy_j is not None and components:
+            quality_note = assess_window(
+                duration,
+                components,
+                read_by_tracker=reading.read_by_tracker if reading is not None else True,
+            )
         tags = {str(k): str(v) for k, v in (self.options["tags"] or {}).items()}
         return Measurement(
             id=measurement_id or self.id,
@@ -338,6 +369,7 @@ class EnergyMeter:
             parent_id=self.parent_id,
             nodes=nodes,
             error=self._failure,
+            quality_note=quality_note,
             codecarbon_record=reading.record if reading else {},
         )
 

@@ -1,7 +1,8 @@
 """Text for people: one measurement, a table of them. Estimates are always marked as such.
 
 A figure obtained from a model (TDP x load, a flat RAM figure) is printed with a leading
-``~`` and the word "estimated"; only hardware counters print as plain numbers.
+``~`` and the word "estimated"; only hardware counters print as plain numbers. A figure from
+a window too short for the estimate to resolve is followed by ``!`` and its quality note.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from greentactics.energy.measurement import ComponentEnergy, Measurement
 
 ESTIMATE_MARK = "~"
+LOW_RESOLUTION_MARK = "!"
 
 
 def format_joules(value: float | None, *, estimated: bool = False) -> str:
@@ -80,6 +82,8 @@ def format_measurement(measurement: Measurement, idle: Measurement | None = None
         + (f" ({m.total_energy_kwh:.6g} kWh)" if m.total_energy_kwh is not None else ""),
         f"  method    {describe_method(m)}",
     ]
+    if m.quality_note:
+        lines.append(f"  quality   {LOW_RESOLUTION_MARK} {m.quality_note}")
     idle_power = idle.average_power_w if idle is not None and idle.id != m.id else None
     if idle_power is not None and m.total_energy_j is not None:
         dynamic = m.total_energy_j - idle_power * m.duration_s
@@ -130,14 +134,18 @@ def format_table(measurements: Sequence[Measurement]) -> str:
     lines = [header]
     top_total = 0.0
     any_estimate = False
+    any_flagged = False
     for m in measurements:
         estimated = m.method_summary != "measured"
         any_estimate = any_estimate or (estimated and m.total_energy_j is not None)
+        any_flagged = any_flagged or bool(m.quality_note)
         label = ("  > " if m.parent_id else "") + m.label + (" [idle]" if m.kind == "idle" else "")
+        energy = format_joules(m.total_energy_j, estimated=estimated)
+        if m.quality_note:
+            energy += LOW_RESOLUTION_MARK
         lines.append(
             f"{m.id[:8]:<8}  {m.started_at[:19].replace('T', ' '):<19}  {label[:24]:<24}  "
-            f"{format_seconds(m.duration_s):>9}  "
-            f"{format_joules(m.total_energy_j, estimated=estimated):>11}  "
+            f"{format_seconds(m.duration_s):>9}  {energy:>11}  "
             f"{m.method_summary:<9}  {m.outcome}"
         )
         if m.parent_id is None and m.total_energy_j is not None:
@@ -150,5 +158,10 @@ def format_table(measurements: Sequence[Measurement]) -> str:
     if any_estimate:
         lines.append(
             f"{ESTIMATE_MARK} = estimated from a model (TDP x load, flat RAM), not measured"
+        )
+    if any_flagged:
+        lines.append(
+            f"{LOW_RESOLUTION_MARK} = window too short for the estimate to resolve; "
+            "`greentactics energy show ID` says why"
         )
     return "\n".join(lines)

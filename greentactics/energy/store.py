@@ -36,10 +36,17 @@ CREATE TABLE IF NOT EXISTS measurements (
     total_energy_j REAL,
     outcome TEXT NOT NULL,
     parent_id TEXT,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    quality_note TEXT
 );
 CREATE INDEX IF NOT EXISTS measurements_label ON measurements(label);
 """
+
+STORE_VERSION = 2
+"""``PRAGMA user_version`` of a current store. 1 (stored as 0): no ``quality_note`` column."""
+
+# Columns added after version 1, with their types; old stores gain them on first write.
+_ADDED_COLUMNS = {"quality_note": "TEXT"}
 
 # CodeCarbon's emissions.csv columns (EmissionsData fields, codecarbon 3.x), in its order.
 CODECARBON_COLUMNS = (
@@ -100,6 +107,7 @@ GREENTACTICS_COLUMNS = (
     "total_energy_j",
     "tags",
     "error",
+    "quality_note",
 )
 
 
@@ -157,8 +165,7 @@ class EnergyStore:
             if str(mode).lower() != "wal":
                 connection.execute("PRAGMA journal_mode = WAL")  # persists in the file
             connection.executescript(_SCHEMA)
-            connection.execute("BEGIN IMMEDIATE")  # proves we may write
-            connection.execute("ROLLBACK")
+            _migrate(connection)  # also proves we may write
 
     def add(self, measurement: Measurement) -> None:
         """Write one measurement in its own transaction."""
@@ -175,16 +182,18 @@ class EnergyStore:
             measurement.outcome,
             measurement.parent_id,
             json.dumps(measurement.to_dict(), default=str),
+            measurement.quality_note,
         )
 
         def insert() -> None:
             with self._connection() as connection:
                 if self.path.absolute() not in _PREPARED:
                     connection.executescript(_SCHEMA)
+                    _migrate(connection)
                 connection.execute(
                     "INSERT INTO measurements (id, label, tactic, project, kind, started_at, "
-                    "ended_at, duration_s, total_energy_j, outcome, parent_id, data) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "ended_at, duration_s, total_energy_j, outcome, parent_id, data, "
+                    "quality_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
 
@@ -271,6 +280,29 @@ class EnergyStore:
         return int(row[0])
 
 
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Bring a store written by an older greentactics up to :data:`STORE_VERSION`.
+
+    Only columns are added (nullable), so older versions can still read and write the file;
+    the rows' JSON stays the source of truth. One IMMEDIATE transaction, so two processes
+    opening an old store at once do not both add a column.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if version < STORE_VERSION:
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(measurements)")}
+            for name, sql_type in _ADDED_COLUMNS.items():
+                if name not in columns:
+                    connection.execute(f"ALTER TABLE measurements ADD COLUMN {name} {sql_type}")
+            connection.execute(f"PRAGMA user_version = {STORE_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
 def _retry_when_locked(operation: Callable[[], None]) -> None:
     """Run ``operation``, retrying while SQLite says the database is locked or busy.
 
@@ -350,6 +382,7 @@ def codecarbon_row(measurement: Measurement) -> dict[str, Any]:
         total_energy_j=measurement.total_energy_j,
         tags=json.dumps(dict(measurement.tags), sort_keys=True),
         error=measurement.error or "",
+        quality_note=measurement.quality_note or "",
     )
     return {k: ("" if v is None else v) for k, v in row.items()}
 

@@ -25,6 +25,7 @@ from greentactics.energy.measurement import (
     Hardware,
     Method,
 )
+from greentactics.energy.resolution import model_over_window
 
 LOG_LEVEL_ENV = "CODECARBON_LOG_LEVEL"
 VERBOSE_ENV = "GREENTACTICS_ENERGY_VERBOSE"
@@ -58,10 +59,14 @@ class TrackerReading:
     codecarbon_version: str
     tracking_mode: str
     record: dict[str, Any]
+    read_by_tracker: bool = True
+    """False when CodeCarbon took no reading after its start-up one (a very short window)."""
 
     @property
     def carbon_intensity_g_per_kwh(self) -> float | None:
-        kwh = self.total_energy_j / JOULES_PER_KWH
+        # CodeCarbon's own energy, which its emissions were computed from (the total may
+        # have been re-modelled for a very short window).
+        kwh = float(self.record.get("energy_consumed") or 0.0)
         return self.emissions_kg / kwh * 1000.0 if kwh > 0 else None
 
 
@@ -126,25 +131,35 @@ def start_tracker(tracker: Any) -> None:
         )
 
 
-def stop_tracker(tracker: Any) -> TrackerReading:
-    """Stop ``tracker`` and read its final data; raise TrackerFailure if there is none."""
+def stop_tracker(tracker: Any, window_s: float | None = None) -> TrackerReading:
+    """Stop ``tracker`` and read its final data; raise TrackerFailure if there is none.
+
+    ``window_s`` is the measured window's duration, used to model the energy of a window
+    CodeCarbon did not read (see :mod:`greentactics.energy.resolution`).
+    """
     tracker.stop()
     data = getattr(tracker, "final_emissions_data", None)
     if data is None:
         raise TrackerFailure("CodeCarbon's tracker stopped without final data")
-    return read_tracker(tracker, data)
+    return read_tracker(tracker, data, window_s=window_s)
 
 
-def read_tracker(tracker: Any, data: Any) -> TrackerReading:
+def read_tracker(tracker: Any, data: Any, *, window_s: float | None = None) -> TrackerReading:
     if is_dataclass(data) and not isinstance(data, type):
         record: dict[str, Any] = asdict(data)
     else:
         record = dict(vars(data))
     components = describe_components(tracker, record)
-    total_kwh = float(record.get("energy_consumed") or 0.0)
+    total_j = float(record.get("energy_consumed") or 0.0) * JOULES_PER_KWH
+    read_by_tracker = readings_taken(tracker) != 1
+    if not read_by_tracker:
+        # Its figure is the start-up's energy, not the window's: use the model instead.
+        window = window_s if window_s is not None else float(record.get("duration") or 0.0)
+        components = model_over_window(components, record, window)
+        total_j = sum(c.energy_j for c in components.values())
     return TrackerReading(
         components=components,
-        total_energy_j=total_kwh * JOULES_PER_KWH,
+        total_energy_j=total_j,
         duration_s=float(record.get("duration") or 0.0),
         emissions_kg=float(record.get("emissions") or 0.0),
         country_iso_code=str(record.get("country_iso_code") or ""),
@@ -153,7 +168,14 @@ def read_tracker(tracker: Any, data: Any) -> TrackerReading:
         codecarbon_version=str(record.get("codecarbon_version") or ""),
         tracking_mode=str(record.get("tracking_mode") or ""),
         record=record,
+        read_by_tracker=read_by_tracker,
     )
+
+
+def readings_taken(tracker: Any) -> int | None:
+    """How many power readings CodeCarbon took (1: only the one at start); None if unknown."""
+    count = getattr(tracker, "_power_measurement_count", None)
+    return count if isinstance(count, int) else None
 
 
 def describe_components(tracker: Any, record: Mapping[str, Any]) -> dict[str, ComponentEnergy]:

@@ -84,7 +84,8 @@ def test_methods_are_labelled_honestly_on_this_machine() -> None:
     cpu, gpu, ram = r.components["cpu"], r.components["gpu"], r.components["ram"]
     rapl = Path("/sys/class/powercap/intel-rapl").exists()
     if not rapl:
-        assert (cpu.method, cpu.source) == ("estimated", "TDP x load")
+        # A window this short may be re-modelled as power x window; the source then says so.
+        assert cpu.method == "estimated" and cpu.source.startswith("TDP x load")
     assert ram.method == "constant"  # CodeCarbon 3 models RAM power per DIMM
     if r.hardware.gpu_count == 0:
         assert not gpu.present and gpu.energy_j == 0
