@@ -24,14 +24,23 @@ def step(title: str) -> None:
 
 def run(args: list[str], *, output: Path | None = None, ok_codes: tuple[int, ...] = (0,)) -> None:
     """Run one command from the repository root; optionally save its standard output."""
-    env = dict(os.environ, GREENTACTICS_ENERGY_STORE=str(OUT / "energy.sqlite"))
+    env = dict(
+        os.environ,
+        GREENTACTICS_ENERGY_STORE=str(OUT / "energy.sqlite"),
+        NO_MKDOCS_2_WARNING="1",
+        PYTHONUNBUFFERED="1",
+    )
+    sys.stdout.flush()
     result = subprocess.run(
-        args, cwd=REPO_ROOT, env=env, text=True, check=False, stdout=subprocess.PIPE
+        args,
+        cwd=REPO_ROOT,
+        env=env,
+        text=True,
+        check=False,
+        stdout=subprocess.PIPE if output is not None else None,
     )
     if output is not None:
         (REPO_ROOT / output).write_text(result.stdout, encoding="utf-8")
-    else:
-        print(result.stdout, end="")
     if result.returncode not in ok_codes:
         sys.exit(f"demo step failed (exit {result.returncode}): {' '.join(args)}")
 
