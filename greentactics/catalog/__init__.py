@@ -1,11 +1,25 @@
-"""The catalog of green tactics: pydantic models, the YAML loader and the exports."""
+"""The catalog of green tactics: pydantic models, the YAML loader and the exports.
+
+The names below load on first use, so commands that never touch the catalog (``lint`` on a few
+files) do not pay for importing pydantic.
+"""
 
 from __future__ import annotations
 
-from greentactics.catalog.catalog import Catalog
-from greentactics.catalog.export import export_csv, export_json, export_schema
-from greentactics.catalog.loader import CatalogError, Problem, default_catalog_dir, load_catalog
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from greentactics.urls import SITE_URL
+
+if TYPE_CHECKING:
+    from greentactics.catalog.catalog import Catalog
+    from greentactics.catalog.export import export_csv, export_json, export_schema
+    from greentactics.catalog.loader import (
+        CatalogError,
+        Problem,
+        default_catalog_dir,
+        load_catalog,
+    )
 
 __all__ = [
     "SITE_URL",
@@ -18,3 +32,21 @@ __all__ = [
     "export_schema",
     "load_catalog",
 ]
+
+_LAZY = {
+    "Catalog": "greentactics.catalog.catalog",
+    "export_csv": "greentactics.catalog.export",
+    "export_json": "greentactics.catalog.export",
+    "export_schema": "greentactics.catalog.export",
+    "CatalogError": "greentactics.catalog.loader",
+    "Problem": "greentactics.catalog.loader",
+    "default_catalog_dir": "greentactics.catalog.loader",
+    "load_catalog": "greentactics.catalog.loader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'greentactics.catalog' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
