@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 import libcst as cst
@@ -135,6 +136,21 @@ class DataReloadedInLoop(Rule):
         ),
         Valid(
             """
+            import torch
+            while True:
+                if path.exists():
+                    state = torch.load(path)
+                    model.load_state_dict(state["model"])
+                for epoch in range(10):
+                    loss = model(x).sum()
+                    loss.backward()
+                    optimizer.step()
+                    torch.save({"model": model.state_dict()}, path)
+                break
+            """
+        ),
+        Valid(
+            """
             from PIL import Image
             for path in image_paths:
                 image = Image.open(path)
@@ -226,7 +242,8 @@ class DataReloadedInLoop(Rule):
                 reader = _read_call(call)
                 if reader is None or not call.positional:
                     continue
-                if _names(call.positional[0]) & variant:
+                source = _names(call.positional[0])
+                if source & variant or _rewritten_in_loop(loop.calls, source):
                     continue
                 reported.add(id(call.node))
                 self.report(
@@ -234,6 +251,24 @@ class DataReloadedInLoop(Rule):
                     f"`{reader}` reads the same data on every iteration of this loop: read it "
                     "once before the loop and reuse it.",
                 )
+
+
+# Calls that write a file: a read of the same path in the same loop sees fresh content each
+# time (a checkpoint loaded after a restart, a cache refreshed every epoch), not the same data.
+WRITER_METHODS = frozenset(
+    {"save", "savez", "savez_compressed", "dump", "to_csv", "to_parquet", "to_pickle", "imwrite"}
+)
+
+
+def _rewritten_in_loop(calls: Sequence[CallSite], source: set[str]) -> bool:
+    """Whether a call in the loop writes to a path built from the same names as ``source``."""
+    if not source:
+        return False
+    for call in calls:
+        method = (call.name or "").rpartition(".")[2]
+        if method in WRITER_METHODS and any(_names(arg.value) & source for arg in call.node.args):
+            return True
+    return False
 
 
 # -- synchronous-data-loading ----------------------------------------------------------------------
