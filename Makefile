@@ -36,7 +36,7 @@ test: lint typecheck unit
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/lint_speed.py
 	$(BIN)/python benchmarks/energy_overhead.py
-	$(BIN)/greentactics experiment run --all --output evidence/experiments-cpu.json
+	$(BIN)/python benchmarks/experiments_full.py
 
 clean:
 	rm -rf build dist site_build .greentactics_cache .pytest_cache .mypy_cache
