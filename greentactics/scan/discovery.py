@@ -65,7 +65,9 @@ def discover(
     for given in given_paths:
         if not (cwd / given).exists():
             raise FileNotFoundError(given.as_posix())
-    settings = load_settings(find_config_file(cwd), cwd=cwd)
+    # Like the linter: the settings of the project the (first) scanned path belongs to.
+    start = cwd / given_paths[0] if given_paths else cwd
+    settings = load_settings(find_config_file(start), cwd=cwd)
     settings = replace(settings, extend_exclude=(*settings.extend_exclude, *exclude))
     finder = FileFinder(settings, cwd)
     files: dict[Path, SourceFile] = {}
