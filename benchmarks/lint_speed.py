@@ -6,10 +6,13 @@ venv under a cache directory together with Fixit 2.2.1. The script measures, on 
 
 * Fixit's ``fixit lint`` with its default rules (it has no cache, so one run);
 * ``greentactics lint --select ALL`` cold (empty cache) and warm (the cache of the cold run);
-* a pre-commit-sized run: ``greentactics lint`` on 5 files, wall time including start-up;
+* a pre-commit-sized run: ``greentactics lint`` on 5 files, wall time including start-up. Its
+  project facts come from the whole project (here the common directory of the 5 files, most of
+  the corpus), so it is measured cold (empty cache: every project file parsed once) and warm
+  (facts cached, the 5 files' results dropped, as after editing them);
 
 then prints files/s and the ratios against the targets: cold >= 4x Fixit's files/s, warm >= 20x
-our cold run, the 5-file run under 1 s. Both linters get the same cores (``--jobs`` = CPUs).
+our cold run, the warm 5-file run under 1 s. Both linters get the same cores (``--jobs`` = CPUs).
 
     .venv/bin/python benchmarks/lint_speed.py                 # full corpus (tens of minutes)
     .venv/bin/python benchmarks/lint_speed.py --sample 400    # every k-th file, quicker
@@ -64,6 +67,13 @@ def _run(label: str, command: list[str], files: int, cwd: Path) -> Timing:
     timing = Timing(label, files, wall, cpu, completed.returncode)
     print(f"  {label:<38} {wall:8.2f} s wall {cpu:8.2f} s CPU {timing.files_per_s:9.1f} files/s")
     return timing
+
+
+def _run_edited(label: str, command: list[str], lint_cache: Path, cwd: Path) -> Timing:
+    """A pre-commit run: project facts cached, the linted files' results not (as if edited)."""
+    for results in lint_cache.rglob("results-*.json"):
+        results.unlink()
+    return _run(label, command, 5, cwd)
 
 
 def _bench_venv(cache: Path) -> Path:
@@ -163,14 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         corpus,
     )
     five = _five_files(corpus)
+    five_cache = cache / "lint-cache-five"
+    shutil.rmtree(five_cache, ignore_errors=True)
+    five_command = [*ours, *quiet, "--cache-dir", str(five_cache), *five]
+    _run("greentactics lint, 5 files, cold cache", five_command, 5, corpus)
     small = min(
         (
-            _run(
-                "greentactics lint, 5 files (no cache)",
-                [*ours, *quiet, "--no-cache", *five],
-                5,
-                corpus,
-            )
+            _run_edited("greentactics lint, 5 files, warm facts", five_command, five_cache, corpus)
             for _ in range(3)
         ),
         key=lambda timing: timing.wall_s,
@@ -189,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     speedup = cold.wall_s / warm.wall_s
     checks.append(("warm vs cold (wall)", speedup, speedup >= 20, f"{speedup:6.1f}x", "[>= 20x]"))
     seconds = small.wall_s
-    checks.append(("5-file run, best of 3", seconds, seconds < 1, f"{seconds:6.2f}s", "[< 1 s]"))
+    checks.append(
+        ("5-file warm run, best of 3", seconds, seconds < 1, f"{seconds:6.2f}s", "[< 1 s]")
+    )
     ok = True
     for label, _value, passed, shown, target in checks:
         ok &= passed

@@ -1,23 +1,33 @@
 """The energy meter: measure a block, a function or a command with CodeCarbon, honestly.
 
-``from greentactics.energy import measure_energy``. Importing this package does not import
-CodeCarbon; the first measurement does.
+``from greentactics.energy import measure_energy``. The names below load on first use, so
+commands that never measure (``greentactics lint``) do not import the meter; CodeCarbon itself
+loads only with the first measurement.
 """
 
 from __future__ import annotations
 
-from greentactics.energy.measurement import ComponentEnergy, Hardware, Measurement, NodeEnergy
-from greentactics.energy.meter import (
-    EnergyMeter,
-    EnergyWarning,
-    LowResolutionWarning,
-    MeasuredFunction,
-    measure_energy,
-    measure_idle,
-)
-from greentactics.energy.statistics import RatioEstimate, ratio_ci
-from greentactics.energy.store import EnergyStore, StoreError
-from greentactics.energy.tracking import warm_up
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from greentactics.energy.measurement import (
+        ComponentEnergy,
+        Hardware,
+        Measurement,
+        NodeEnergy,
+    )
+    from greentactics.energy.meter import (
+        EnergyMeter,
+        EnergyWarning,
+        LowResolutionWarning,
+        MeasuredFunction,
+        measure_energy,
+        measure_idle,
+    )
+    from greentactics.energy.statistics import RatioEstimate, ratio_ci
+    from greentactics.energy.store import EnergyStore, StoreError
+    from greentactics.energy.tracking import warm_up
 
 __all__ = [
     "ComponentEnergy",
@@ -36,3 +46,32 @@ __all__ = [
     "ratio_ci",
     "warm_up",
 ]
+
+_LAZY = {
+    "ComponentEnergy": "greentactics.energy.measurement",
+    "Hardware": "greentactics.energy.measurement",
+    "Measurement": "greentactics.energy.measurement",
+    "NodeEnergy": "greentactics.energy.measurement",
+    "EnergyMeter": "greentactics.energy.meter",
+    "EnergyWarning": "greentactics.energy.meter",
+    "LowResolutionWarning": "greentactics.energy.meter",
+    "MeasuredFunction": "greentactics.energy.meter",
+    "measure_energy": "greentactics.energy.meter",
+    "measure_idle": "greentactics.energy.meter",
+    "RatioEstimate": "greentactics.energy.statistics",
+    "ratio_ci": "greentactics.energy.statistics",
+    "EnergyStore": "greentactics.energy.store",
+    "StoreError": "greentactics.energy.store",
+    "warm_up": "greentactics.energy.tracking",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'greentactics.energy' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -3,11 +3,33 @@
 Each module defines ``EXPERIMENT``, an :class:`Experiment` with a ``prepare`` step and two
 arms (baseline and tactic) on the same task; :mod:`greentactics.experiments.runner` runs them
 interleaved under the energy meter and :mod:`greentactics.experiments.results` holds the
-results file the docs site reads.
+results file the docs site reads. The names below load on first use, so the command-line entry
+point does not import them.
 """
 
 from __future__ import annotations
 
-from greentactics.experiments.experiment import Arm, Experiment, Setup
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from greentactics.experiments.experiment import Arm, Experiment, Setup
 
 __all__ = ["Arm", "Experiment", "Setup"]
+
+_LAZY = {
+    "Arm": "greentactics.experiments.experiment",
+    "Experiment": "greentactics.experiments.experiment",
+    "Setup": "greentactics.experiments.experiment",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'greentactics.experiments' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

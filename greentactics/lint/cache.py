@@ -5,7 +5,7 @@ Layout, under ``.greentactics_cache/`` next to the config file (or in the curren
     .greentactics_cache/
       CACHEDIR.TAG, .gitignore          (so backups and git skip it)
       <tool version>/
-        facts-<collectors hash>.json     path -> {hash, facts}         (phase 1)
+        facts-<collectors hash>.json     path -> {hash, display, facts} (phase 1)
         results-<config hash>.json       path -> {key, findings}       (phase 2)
 
 The config hash covers the tool version, the enabled rules (code and module), the per-file
@@ -79,20 +79,38 @@ class LintCache:
         self._facts = _Store.load(versioned / f"facts-{collectors_hash}.json")
         self._results = _Store.load(versioned / f"results-{config_hash}.json")
 
-    def facts(self, path: str, file_hash: str) -> tuple[list[dict[str, Any]], str] | None:
-        """Cached facts of a file with this content and their digest, or None."""
+    def facts(self, path: str, file_hash: str, display: str) -> tuple[list[Any], str] | None:
+        """Cached facts (``[kind, key, path, line, detail]`` rows) of a file with this content
+        and their digest, or None.
+
+        Facts name their file as it was shown (relative to the directory the linter ran in),
+        so an entry written from another directory is not reused.
+        """
         entry = self._facts.entries.get(path)
-        if isinstance(entry, dict) and entry.get("hash") == file_hash:
+        if (
+            isinstance(entry, dict)
+            and entry.get("hash") == file_hash
+            and entry.get("display") == display
+        ):
             facts, digest = entry.get("facts"), entry.get("digest")
-            if isinstance(facts, list) and isinstance(digest, str):
+            if (
+                isinstance(facts, list)
+                and isinstance(digest, str)
+                and all(isinstance(row, list) and len(row) == 5 for row in facts)
+            ):
                 return facts, digest
         return None
 
     def store_facts(
-        self, path: str, file_hash: str, facts: list[dict[str, Any]], digest: str
+        self, path: str, file_hash: str, display: str, facts: list[Any], digest: str
     ) -> None:
-        """Remember the facts of a file and their digest."""
-        self._facts.entries[path] = {"hash": file_hash, "facts": facts, "digest": digest}
+        """Remember the facts of a file (shown as ``display``) and their digest."""
+        self._facts.entries[path] = {
+            "hash": file_hash,
+            "display": display,
+            "facts": facts,
+            "digest": digest,
+        }
         self._facts.dirty = True
 
     def findings(self, path: str, key: str) -> list[dict[str, Any]] | None:

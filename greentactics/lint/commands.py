@@ -93,6 +93,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     files.add_argument(
         "--config", metavar="PYPROJECT", help="use this pyproject.toml instead of searching"
     )
+    files.add_argument(
+        "--no-project-facts",
+        action="store_true",
+        help="gather cross-file facts from the linted files only, not the whole project",
+    )
     fixes = parser.add_argument_group("fixes")
     fixes.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     fixes.add_argument(
@@ -151,6 +156,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         fail_on=args.fail_on,
         report_unused_suppressions=args.report_unused_suppressions,
         respect_gitignore=False if args.no_respect_gitignore else None,
+        project_facts=False if args.no_project_facts else None,
     )
 
 
@@ -234,6 +240,8 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
             render(run, settings, stream)
     else:
         render(run, settings, sys.stdout)
+    for note in run.notes:
+        print(f"greentactics lint: {note}", file=sys.stderr)
     if options.debug:
         for finding in run.findings:
             if finding.code == "GT003":

@@ -30,10 +30,12 @@ class DiscoveredFile:
 
 @dataclass
 class Discovery:
-    """The files found and the problems met on the way (path, message)."""
+    """The files found and the problems met on the way (path, message); ``truncated`` when the
+    walk stopped at its ``limit``."""
 
     files: list[DiscoveredFile] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class FileFinder:
         self.excludes = pathspec.GitIgnoreSpec.from_lines(settings.all_excludes)
         self._ignore_cache: dict[Path, _IgnoreFile | None] = {}
 
-    def discover(self, paths: Iterable[Path]) -> Discovery:
-        """All lintable files under ``paths`` (sorted, each once)."""
+    def discover(self, paths: Iterable[Path], *, limit: int | None = None) -> Discovery:
+        """All lintable files under ``paths`` (sorted, each once); at most ``limit`` of them."""
         found = Discovery()
         seen: set[Path] = set()
         for given in paths:
@@ -81,6 +83,11 @@ class FileFinder:
                 visited: set[tuple[int, int]] = set()
                 for file_path in self._walk(absolute, ancestors, visited, found):
                     self._add(file_path, seen, found)
+                    if limit is not None and len(found.files) >= limit:
+                        found.truncated = True
+                        break
+                if found.truncated:
+                    break
             elif self.force_exclude and self._excluded(absolute, is_dir=False):
                 continue
             else:

@@ -1,9 +1,13 @@
 """The lint run: discover files, gather project facts, check files in parallel, use the cache.
 
-Phase 1 (only when an enabled rule declares ``FACTS``) turns every file into facts; phase 2
-checks every file with the merged :class:`ProjectFacts`. Both phases skip files whose results
-are in the cache, run in a process pool when there is enough work (``--jobs``), and run in
-this process for a handful of files, where starting workers would cost more than it saves.
+Phase 1 (only when an enabled rule declares ``FACTS``) turns every file of the *project* into
+facts: the linted files and every other file discovery finds under the project root (the
+directory of the config file, else the common directory of the given paths), so linting the
+few files pre-commit passes still sees the checkpoint helper in an unchanged module. Phase 2
+checks only the linted files, with the merged :class:`ProjectFacts`. Both phases skip files
+whose results are in the cache, run in a process pool when there is enough work (``--jobs``),
+and run in this process for a handful of files, where starting workers would cost more than
+it saves.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ from greentactics.lint.source import (
 
 # Below this many files to check, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 8
+# A project root with more files than this is not a project (a home directory without a
+# config file?): facts then come from the linted files only.
+MAX_PROJECT_FILES = 10_000
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ class LintRun:
     diffs: list[str] = field(default_factory=list)
     sources: dict[str, Path | str] = field(default_factory=dict)
     cache_hits: int = 0
+    project_files: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def source_text(self, display: str) -> SourceText | None:
         """The text of a linted file as it was linted (for code frames), or None."""
@@ -101,10 +110,10 @@ class _ProjectFactsBuilder:
     and :class:`ProjectFacts` is built only when some file must be checked again."""
 
     def __init__(self) -> None:
-        self._raw: dict[str, list[dict[str, Any]]] = {}
+        self._raw: dict[str, list[Any]] = {}
         self._digests: dict[str, str] = {}
 
-    def add(self, path: str, raw: list[dict[str, Any]], digest: str) -> None:
+    def add(self, path: str, raw: list[Any], digest: str) -> None:
         self._raw[path] = raw
         self._digests[path] = digest
 
@@ -113,7 +122,17 @@ class _ProjectFactsBuilder:
         return stable_hash(sorted(self._digests.items())) if self._digests else ""
 
     def project(self) -> ProjectFacts:
-        return ProjectFacts(Fact.from_json(item) for raw in self._raw.values() for item in raw)
+        return ProjectFacts(
+            Fact(kind, key, display if path is None else path, line, detail)
+            for display, raw in self._raw.items()
+            for kind, key, path, line, detail in raw
+        )
+
+
+def _compact(facts: Iterable[Fact], display: str) -> list[Any]:
+    """Facts as cached: ``[kind, key, path, line, detail]`` rows, ``path`` None for the file
+    itself (a large project caches hundreds of thousands of facts)."""
+    return [[f.kind, f.key, None if f.path == display else f.path, f.line, f.detail] for f in facts]
 
 
 @dataclass
@@ -123,6 +142,7 @@ class _FileTask:
     data: bytes
     digest: str
     codes: tuple[str, ...]
+    linted: bool = True  # False: another file of the project, read for its facts only
 
 
 @dataclass(frozen=True)
@@ -176,8 +196,8 @@ def _forget_kept() -> None:
     _kept_chars = 0
 
 
-def _collect_task(task: tuple[str, str]) -> tuple[list[Fact], str | None, bool]:
-    path, display = task
+def _collect_task(task: tuple[str, str, bool]) -> tuple[list[Fact], str | None, bool]:
+    path, display, linted = task
     assert _STATE is not None
     try:
         data = Path(path).read_bytes()
@@ -188,7 +208,8 @@ def _collect_task(task: tuple[str, str]) -> tuple[list[Fact], str | None, bool]:
         analysis = analyse(display, source)
     except (OSError, SourceError):
         return [], None, False  # phase 2 reports the file
-    _keep(path, source.text, analysis)
+    if linted:
+        _keep(path, source.text, analysis)
     try:
         return collect_facts(analysis, collectors), None, True
     except Exception as error:
@@ -275,7 +296,9 @@ class LintEngine:
             task = self._read(discovered, findings)
             if task is not None:
                 tasks.append(task)
-        run = self._run(tasks)
+        context, notes = self._project_context(paths, tasks)
+        run = self._run(tasks, context)
+        run.notes.extend(notes)
         run.findings.extend(findings)
         run.findings.extend(self._fact_errors)
         run.findings.sort(key=Finding.sort_key)
@@ -306,6 +329,54 @@ class LintEngine:
             run.sources[display] = result.fixed_text
         return run
 
+    # ------------------------------------------------------------------ the project
+
+    def project_root(self, given: Sequence[Path]) -> Path | None:
+        """Where the project's files are: the config file's directory, else the common
+        directory of ``given`` (absolute paths); None for ``/`` or the home directory."""
+        if self.settings.config_file is not None:
+            return self.settings.root
+        directories = [path if path.is_dir() else path.parent for path in given if path.exists()]
+        if not directories:
+            return None
+        root = Path(os.path.commonpath(directories))
+        if root == Path(root.anchor) or root == Path.home():
+            return None
+        return root
+
+    def _project_context(
+        self, paths: Iterable[Path], tasks: list[_FileTask]
+    ) -> tuple[list[_FileTask], list[str]]:
+        """The project's other files, read for their facts only, and notes for the user."""
+        if not self.collectors or not self.settings.project_facts:
+            return [], []
+        given = [Path(os.path.abspath(self.cwd / path)) for path in paths]
+        root = self.project_root(given)
+        if root is None or any(path.is_dir() and root.is_relative_to(path) for path in given):
+            return [], []  # no project, or the linted directories already hold all of it
+        finder = FileFinder(self.settings, self.cwd)
+        discovery = finder.discover([root], limit=MAX_PROJECT_FILES + 1)
+        if discovery.truncated:
+            note = (
+                f"project facts: {root} holds more than {MAX_PROJECT_FILES} files; cross-file "
+                "facts come from the linted files only (add a [tool.greentactics] table to "
+                "pyproject.toml at the project root, or pass --no-project-facts)"
+            )
+            return [], [note]
+        linted = {task.path for task in tasks}
+        context: list[_FileTask] = []
+        for discovered in discovery.files:
+            if discovered.path in linted:
+                continue
+            try:
+                data = discovered.path.read_bytes()
+            except OSError:
+                continue  # not linted: nothing to report
+            context.append(
+                _FileTask(discovered.path, discovered.display, data, content_hash(data), (), False)
+            )
+        return context, []
+
     # ------------------------------------------------------------------ the two phases
 
     def _read(self, discovered: DiscoveredFile, findings: list[Finding]) -> _FileTask | None:
@@ -331,19 +402,20 @@ class LintEngine:
                 codes -= ignored
         return codes
 
-    def _run(self, tasks: list[_FileTask]) -> LintRun:
+    def _run(self, tasks: list[_FileTask], context: list[_FileTask]) -> LintRun:
         cache = self._open_cache()
-        facts, pending_facts = self._cached_facts(tasks, cache)
+        facts, pending_facts = self._cached_facts([*tasks, *context], cache)
         if pending_facts and not self._serial(len(pending_facts)):
             sharded = self._run_sharded(tasks, facts, pending_facts, cache)
             if sharded is not None:
+                sharded.project_files = len(tasks) + len(context)
                 return sharded
         if pending_facts:
             state = self._state(ProjectFacts())
-            collect = [(str(task.path), task.display) for task in pending_facts]
+            collect = [(str(task.path), task.display, task.linted) for task in pending_facts]
             outcomes = self._map(_collect_task, collect, state, keep=self._serial(len(tasks)))
             self._absorb_facts(pending_facts, outcomes, facts, cache)
-        run = LintRun([], len(tasks), self.rules)
+        run = LintRun([], len(tasks), self.rules, project_files=len(tasks) + len(context))
         pending, keys = self._phase2_pending(tasks, cache, facts.digest(), run)
         if pending:
             state = self._state(facts.project())
@@ -431,7 +503,7 @@ class LintEngine:
             return facts, []
         pending: list[_FileTask] = []
         for task in tasks:
-            cached = cache.facts(str(task.path), task.digest) if cache else None
+            cached = cache.facts(str(task.path), task.digest, task.display) if cache else None
             if cached is None:
                 pending.append(task)
             else:
@@ -446,17 +518,17 @@ class LintEngine:
         cache: LintCache | None,
     ) -> None:
         for task, (file_facts, error, parsed) in zip(pending, outcomes, strict=True):
-            raw = [fact.to_json() for fact in file_facts]
+            raw = _compact(file_facts, task.display)
             digest = stable_hash(raw)
             facts.add(task.display, raw, digest)
             if parsed and error is None:
                 self._parsed.add(task.display)
-            if error is not None:
+            if error is not None and task.linted:
                 self._fact_errors.append(
                     source_error_finding(task.display, SourceError(error), INTERNAL_ERROR)
                 )
             if cache is not None and error is None:
-                cache.store_facts(str(task.path), task.digest, raw, digest)
+                cache.store_facts(str(task.path), task.digest, task.display, raw, digest)
 
     def _run_sharded(
         self,
@@ -482,7 +554,7 @@ class LintEngine:
                 args=(
                     index,
                     state,
-                    [(str(t.path), t.display) for t in shard],
+                    [(str(t.path), t.display, t.linted) for t in shard],
                     inboxes[index],
                     outbox,
                 ),
@@ -612,7 +684,7 @@ def _balanced_shards(tasks: list[_FileTask], count: int) -> list[list[_FileTask]
 def _shard_worker(
     index: int,
     state: _WorkerState,
-    items: list[tuple[str, str]],
+    items: list[tuple[str, str, bool]],
     inbox: Any,
     outbox: Any,
 ) -> None:

@@ -30,6 +30,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -121,6 +122,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
+_FACT_ORDER = attrgetter("kind", "key", "path", "line", "detail")
+
+
 class ProjectFacts:
     """All facts of the linted project, merged; what rules read as ``self.project``.
 
@@ -128,7 +132,8 @@ class ProjectFacts:
     """
 
     def __init__(self, facts: Iterable[Fact] = ()) -> None:
-        self._facts = tuple(sorted(set(facts)))
+        # A key function keeps the sort in C: a project of 3,000 files has ~200,000 facts.
+        self._facts = tuple(sorted(set(facts), key=_FACT_ORDER))
         self._by_kind: dict[str, list[Fact]] = {}
         for fact in self._facts:
             self._by_kind.setdefault(fact.kind, []).append(fact)

@@ -48,6 +48,7 @@ DEFAULT_EXCLUDE = (
 )
 
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+_BOOL_KEYS = ("report-unused-suppressions", "respect-gitignore", "project-facts")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Settings:
 
     ``root`` is the directory of the config file (or the current directory without one):
     excludes and per-file-ignores are relative to it and the cache lives under it.
+    ``project_facts`` gathers cross-file facts from the whole project, not only the linted files.
     """
 
     root: Path
@@ -70,6 +72,7 @@ class Settings:
     fail_on: str = "info"
     report_unused_suppressions: bool = False
     respect_gitignore: bool = True
+    project_facts: bool = True
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -91,6 +94,7 @@ class Settings:
             "fail-on": self.fail_on,
             "report-unused-suppressions": self.report_unused_suppressions,
             "respect-gitignore": self.respect_gitignore,
+            "project-facts": self.project_facts,
         }
 
 
@@ -146,7 +150,7 @@ def _settings_from_table(table: Mapping[str, Any], config_file: Path) -> Setting
             values["severity"] = _severity_table(value, f"{where} {key}")
         elif key == "fail-on":
             values["fail_on"] = _severity_value(value, f"{where} {key}")
-        elif key in ("report-unused-suppressions", "respect-gitignore"):
+        elif key in _BOOL_KEYS:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} {key}: expected true or false, got {value!r}")
             values[key.replace("-", "_")] = value
@@ -155,14 +159,7 @@ def _settings_from_table(table: Mapping[str, Any], config_file: Path) -> Setting
     return Settings(root=config_file.parent.resolve(), config_file=config_file, **values)
 
 
-KNOWN_KEYS = (
-    *_LIST_KEYS,
-    "per-file-ignores",
-    "severity",
-    "fail-on",
-    "report-unused-suppressions",
-    "respect-gitignore",
-)
+KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "severity", "fail-on", *_BOOL_KEYS)
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
@@ -205,6 +202,7 @@ class Overrides:
     fail_on: str | None = None
     report_unused_suppressions: bool | None = None
     respect_gitignore: bool | None = None
+    project_facts: bool | None = None
 
 
 def apply_overrides(settings: Settings, overrides: Overrides) -> Settings:
@@ -227,6 +225,11 @@ def apply_overrides(settings: Settings, overrides: Overrides) -> Settings:
             overrides.respect_gitignore
             if overrides.respect_gitignore is not None
             else settings.respect_gitignore
+        ),
+        project_facts=(
+            overrides.project_facts
+            if overrides.project_facts is not None
+            else settings.project_facts
         ),
     )
 

@@ -102,15 +102,64 @@ def notebook_to_python(data: bytes) -> SourceText:
 
 
 def _neutralise_magics(text: str) -> str:
+    """Comment out IPython magics and shell lines, keeping every line where it was.
+
+    A magic line continued with a trailing backslash takes its continuation lines with it. A
+    magic that is the only statement of a block becomes ``pass  # %...`` at its indentation,
+    so the block stays valid Python.
+    """
     lines = text.split("\n")
     if lines and lines[0].lstrip().startswith("%%"):
         return "\n".join("# " + line for line in lines)
-    return "\n".join(
-        _MAGIC_LINE.sub(lambda match: match.group(1) + "# ", line, count=1)
-        if _MAGIC_LINE.match(line)
-        else line
-        for line in lines
-    )
+    kinds = _line_kinds(lines)
+    out: list[str] = []
+    for number, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if kind in (_CODE, _BLANK):
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        if kind == _MAGIC and _alone_in_block(lines, kinds, number, len(indent)):
+            out.append(f"{indent}pass  # {line.lstrip()}")
+        else:
+            out.append(f"{indent}# {line.lstrip()}")
+    return "\n".join(out)
+
+
+_CODE, _MAGIC, _CONTINUATION, _BLANK = "code", "magic", "continuation", "blank"
+
+
+def _line_kinds(lines: list[str]) -> list[str]:
+    """Each line's kind: code, a magic, a magic's backslash continuation, or blank/comment."""
+    kinds: list[str] = []
+    continued = False
+    for line in lines:
+        if continued:
+            kinds.append(_CONTINUATION)
+        elif _MAGIC_LINE.match(line):
+            kinds.append(_MAGIC)
+        elif not line.strip() or line.lstrip().startswith("#"):
+            kinds.append(_BLANK)
+        else:
+            kinds.append(_CODE)
+        continued = kinds[-1] in (_MAGIC, _CONTINUATION) and line.rstrip().endswith("\\")
+    return kinds
+
+
+def _alone_in_block(lines: list[str], kinds: list[str], number: int, indent: int) -> bool:
+    """Whether the magic at ``number`` has no code statement beside it in its block: the code
+    before it is less indented (the block's header) and the code after it is too (or ends)."""
+    if indent == 0:
+        return False
+
+    def code_indent(numbers: range) -> int | None:
+        for other in numbers:
+            if kinds[other] == _CODE:
+                return len(lines[other]) - len(lines[other].lstrip())
+        return None
+
+    before = code_indent(range(number - 1, -1, -1))
+    after = code_indent(range(number + 1, len(lines)))
+    return before is not None and before < indent and (after is None or after < indent)
 
 
 def precheck_syntax(text: str, filename: str) -> SyntaxError | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
+from greentactics.lint.source import notebook_to_python
 from tests.lint.conftest import RunLint
 
 FLOAT64 = "x = torch.ones(2, dtype=torch.float64)"
@@ -74,8 +77,6 @@ def test_notebook_findings_report_cell_index_among_all_cells(
 
 
 def test_suppression_inside_a_notebook_cell(run_lint: RunLint, tmp_path: Path) -> None:
-    import json
-
     cells = [
         {
             "cell_type": "code",
@@ -96,3 +97,35 @@ def test_suppression_inside_a_notebook_cell(run_lint: RunLint, tmp_path: Path) -
     (tmp_path / "n.ipynb").write_text(json.dumps(notebook))
     result = run_lint("--no-cache", "--format", "json", cwd=tmp_path)
     assert [(f["cell"], f["line"]) for f in result.json()["findings"]] == [(1, 2)]
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "lint" / "notebooks"
+
+
+def test_magics_alone_in_a_block_and_continued_shell_lines_still_parse(
+    run_lint: RunLint, tmp_path: Path
+) -> None:
+    shutil.copy(NOTEBOOKS / "colab_magics.ipynb", tmp_path)
+    result = run_lint("--no-cache", "--format", "json", "colab_magics.ipynb", cwd=tmp_path)
+    findings = result.json()["findings"]
+    # No GT001: `%pip` alone under `if` and `!echo` alone in a loop keep their blocks valid, and
+    # the backslash-continued `!python` lines are not read as code. Lines stay cell-relative.
+    assert [(f["cell"], f["line"], f["column"], f["code"]) for f in findings] == [
+        (2, 4, 25, "GT903"),
+        (3, 4, 1, "GT901"),
+    ]
+
+
+def test_magic_alone_in_a_block_becomes_pass_at_its_indentation() -> None:
+    data = (NOTEBOOKS / "colab_magics.ipynb").read_bytes()
+    lines = notebook_to_python(data).text.splitlines()
+    assert lines[4] == "    pass  # %pip install -q torchvision"
+    assert lines[5:8] == ["# !python train.py \\", "    # --epochs 3 \\", "    # --lr 0.1"]
+    assert lines[10:12] == ["    pass  # !echo seed \\", "        # $seed"]
+
+
+def test_a_magic_beside_code_in_its_block_stays_a_comment() -> None:
+    cell = {"cell_type": "code", "source": ["for i in x:\n", "    y = i\n", "    %time f(i)\n"]}
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    text = notebook_to_python(notebook.encode()).text
+    assert text == "for i in x:\n    y = i\n    # %time f(i)\n"
