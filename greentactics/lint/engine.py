@@ -124,7 +124,7 @@ class _ProjectFactsBuilder:
     def project(self) -> ProjectFacts:
         return ProjectFacts(
             Fact(kind, key, display if path is None else path, line, detail)
-            for display, raw in self._raw.items()
+            for display, raw in sorted(self._raw.items())
             for kind, key, path, line, detail in raw
         )
 

@@ -271,24 +271,45 @@ class ProjectGraph:
 
     def __init__(self, project: ProjectFacts) -> None:
         self.project = project
-        self._nodes: dict[str, list[_Node]] = {}
-        for fact in project.find("gt-fn"):
-            self._nodes.setdefault(fact.key, []).append(_node_from(fact))
-        self._loops: list[_Node] = [_node_from(fact) for fact in project.find("gt-loop")]
-        self._calls: dict[str, list[_Call]] = {}
-        for fact in project.find("gt-call"):
-            data = json.loads(fact.detail)
-            call = _Call(data["in"], data["grad"], data["scope"], fact.path, fact.line)
-            self._calls.setdefault(fact.key, []).append(call)
+        # Facts are grouped by key here and decoded only when a rule asks for that key: a
+        # large project holds ~10^5 of them, and a pre-commit run looks at a handful.
+        self._fn_facts = _group_by_key(project.find("gt-fn"))
+        self._call_facts = _group_by_key(project.find("gt-call"))
+        self._nodes_memo: dict[str, list[_Node]] = {}
+        self._calls_memo: dict[str, list[_Call]] = {}
+        self._loop_nodes: list[_Node] | None = None
         self._referenced: dict[str, list[str]] = {}
         for fact in project.find("gt-ref"):
             self._referenced.setdefault(fact.key, []).append(fact.detail)
         self._reach_memo: dict[str, tuple[bool, bool, bool]] = {}
         self._grad_memo: dict[str, Grad] = {}
 
+    def _nodes_for(self, key: str) -> list[_Node]:
+        nodes = self._nodes_memo.get(key)
+        if nodes is None:
+            nodes = [_node_from(fact) for fact in self._fn_facts.get(key, ())]
+            self._nodes_memo[key] = nodes
+        return nodes
+
+    def _calls_for(self, key: str) -> list[_Call]:
+        calls = self._calls_memo.get(key)
+        if calls is None:
+            calls = []
+            for fact in self._call_facts.get(key, ()):
+                data = json.loads(fact.detail)
+                calls.append(_Call(data["in"], data["grad"], data["scope"], fact.path, fact.line))
+            self._calls_memo[key] = calls
+        return calls
+
+    @property
+    def _loops(self) -> list[_Node]:
+        if self._loop_nodes is None:
+            self._loop_nodes = [_node_from(fact) for fact in self.project.find("gt-loop")]
+        return self._loop_nodes
+
     def nodes(self, key: str, scope: str = "") -> list[_Node]:
         """Project functions a call to ``key`` may run, narrowed by the call's scope."""
-        found = self._nodes.get(key, [])
+        found = self._nodes_for(key)
         if scope.startswith("path:"):
             return [node for node in found if node.path == scope[5:]]
         if scope.startswith("stem:"):
@@ -333,7 +354,7 @@ class ProjectGraph:
     def callers_of(self, key: str, path: str) -> list[_Call]:
         """Recorded calls that may run the function ``key`` defined in ``path``."""
         stem = PurePath(path).stem
-        return [call for call in self._calls.get(key, []) if _scope_admits(call.scope, path, stem)]
+        return [call for call in self._calls_for(key) if _scope_admits(call.scope, path, stem)]
 
     def called_from_training_loop(self, key: str, path: str) -> bool:
         """Whether a function runs inside some training loop of the project."""
@@ -390,14 +411,14 @@ class ProjectGraph:
         """Autograd state at a recorded call site."""
         if call.grad:
             return Grad(call.grad)
-        caller_nodes = [n for n in self._nodes.get(call.caller, []) if n.path == call.path]
+        caller_nodes = [n for n in self._nodes_for(call.caller) if n.path == call.path]
         is_method = any(node.method for node in caller_nodes)
         return self.grad_of_function(call.caller, is_method, call.path)
 
     def caller_needs_gradients(self, key: str, path: str) -> bool:
         """Whether some caller of the function runs backward (so its outputs need a graph)."""
         for call in self.callers_of(key, path):
-            for node in self._nodes.get(call.caller, []):
+            for node in self._nodes_for(call.caller):
                 if node.path == call.path and node.backward:
                     return True
         return False
@@ -419,6 +440,13 @@ def _in_module(path: str, module: str) -> bool:
     """Whether a file is module ``module`` or lies in a package of that name (re-exports)."""
     pure = PurePath(path)
     return pure.stem == module or module in pure.parts[:-1]
+
+
+def _group_by_key(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
+    grouped: dict[str, list[Fact]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.key, []).append(fact)
+    return grouped
 
 
 def _node_from(fact: Fact) -> _Node:
