@@ -20,13 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from greentactics.energy import measure_energy
-from greentactics.energy.meter import EnergyMeter
+from greentactics.energy.meter import EnergyMeter, LowResolutionWarning
 
 
 def workload(iterations: int) -> int:
@@ -60,8 +61,10 @@ def overhead(
 ) -> dict[str, object]:
     iterations = calibrate(seconds / pairs)
     # Warm up CodeCarbon's one-off hardware detection so it is not billed to the first pair.
-    with measure_energy(label="warm-up", store=store):
-        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LowResolutionWarning)  # empty on purpose
+        with measure_energy(label="warm-up", store=store):
+            pass
     workload(iterations)  # and warm the interpreter and CPU caches for the bare arm
     bare_wall, bare_cpu, meas_wall, meas_cpu, meter_cpu = [], [], [], [], []
     for pair in range(pairs):
