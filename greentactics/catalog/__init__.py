@@ -6,9 +6,9 @@ files) do not pay for importing pydantic.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from greentactics.lazy_exports import lazy_exports
 from greentactics.urls import SITE_URL
 
 if TYPE_CHECKING:
@@ -45,8 +45,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'greentactics.catalog' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__)
