@@ -7,7 +7,6 @@ column it came from; pydantic's error locations are then mapped back onto those 
 from __future__ import annotations
 
 import importlib.resources
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,21 +77,13 @@ class YamlDocument:
                 return found
         return (1, 1)
 
-    def problem(self, path: Sequence[str | int], message: str) -> Problem:
-        """A problem at ``path`` in this file."""
-        line, column = self.locate(path)
+    def problem(
+        self, path: Sequence[str | int], message: str, at: Location | None = None
+    ) -> Problem:
+        """A problem with the field at ``path``, reported where it is (or at ``at``)."""
+        line, column = at or self.locate(path)
         dotted = ".".join(str(part) for part in path)
         return Problem(self.display, line, column, dotted, message)
-
-
-class _ProblemCollector:
-    """Gathers problems across files so a broken catalog is reported in one go."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
 
 
 def default_catalog_dir() -> Path:
@@ -108,7 +99,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     root = Path(path) if path is not None else default_catalog_dir()
     if not root.is_dir():
         raise CatalogError([Problem(str(root), 1, 1, "", "catalog folder not found")])
-    problems = _ProblemCollector()
+    problems: list[Problem] = []
     _check_folder_contents(root, problems)
     categories = _load_list(root / CATEGORIES_FILE, root, CategoryInfo, problems)
     sources = _load_list(root / SOURCES_FILE, root, Source, problems)
@@ -121,8 +112,8 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         if tactic is not None:
             tactics.append((document, tactic))
     _check_cross_references(categories, sources, tactics, problems)
-    if problems.problems:
-        raise CatalogError(problems.problems)
+    if problems:
+        raise CatalogError(problems)
     return Catalog(
         tactics=tuple(sorted((tactic for _, tactic in tactics), key=lambda t: t.id)),
         categories=tuple(category for _, category in categories),
@@ -138,7 +129,7 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _check_folder_contents(root: Path, problems: _ProblemCollector) -> None:
+def _check_folder_contents(root: Path, problems: list[Problem]) -> None:
     expected = {CATEGORIES_FILE, SOURCES_FILE, TACTICS_DIR} | ALLOWED_EXTRA_FILES
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
@@ -148,20 +139,20 @@ def _check_folder_contents(root: Path, problems: _ProblemCollector) -> None:
                 f"unexpected {'folder' if entry.is_dir() else 'file'}; a catalog folder holds "
                 f"{CATEGORIES_FILE}, {SOURCES_FILE} and {TACTICS_DIR}/"
             )
-            problems.add(Problem(_display(entry, root), 1, 1, "", message))
+            problems.append(Problem(_display(entry, root), 1, 1, "", message))
     for required in (CATEGORIES_FILE, SOURCES_FILE):
         if not (root / required).is_file():
-            problems.add(Problem(_display(root / required, root), 1, 1, "", "file is missing"))
+            problems.append(Problem(_display(root / required, root), 1, 1, "", "file is missing"))
     tactics_dir = root / TACTICS_DIR
     if not tactics_dir.is_dir():
-        problems.add(Problem(_display(tactics_dir, root), 1, 1, "", "folder is missing"))
+        problems.append(Problem(_display(tactics_dir, root), 1, 1, "", "folder is missing"))
         return
     for entry in sorted(tactics_dir.iterdir()):
         if entry.name.startswith("."):
             continue
         if entry.suffix != ".yaml" or not entry.is_file():
             message = f"not a tactic file; {TACTICS_DIR}/ holds only <slug>.yaml files"
-            problems.add(Problem(_display(entry, root), 1, 1, "", message))
+            problems.append(Problem(_display(entry, root), 1, 1, "", message))
 
 
 def _tactic_files(root: Path) -> Iterator[Path]:
@@ -172,18 +163,18 @@ def _tactic_files(root: Path) -> Iterator[Path]:
         )
 
 
-def _parse(path: Path, root: Path, problems: _ProblemCollector) -> YamlDocument | None:
+def _parse(path: Path, root: Path, problems: list[Problem]) -> YamlDocument | None:
     display = _display(path, root)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        problems.add(Problem(display, 1, 1, "", f"cannot read file: {error}"))
+        problems.append(Problem(display, 1, 1, "", f"cannot read file: {error}"))
         return None
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            problems.add(Problem(display, 1, 1, "", "file is empty"))
+            problems.append(Problem(display, 1, 1, "", "file is empty"))
             return None
         document = YamlDocument(path, display, loader.construct_document(node))
         _record_positions(node, (), document, problems)
@@ -192,17 +183,17 @@ def _parse(path: Path, root: Path, problems: _ProblemCollector) -> YamlDocument 
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = error.problem or error.context or "invalid YAML"
-        problems.add(Problem(display, line, column, "", f"malformed YAML: {reason}"))
+        problems.append(Problem(display, line, column, "", f"malformed YAML: {reason}"))
         return None
     except yaml.YAMLError as error:
-        problems.add(Problem(display, 1, 1, "", f"malformed YAML: {error}"))
+        problems.append(Problem(display, 1, 1, "", f"malformed YAML: {error}"))
         return None
     finally:
         loader.dispose()
 
 
 def _record_positions(
-    node: yaml.Node, path: FieldPath, document: YamlDocument, problems: _ProblemCollector
+    node: yaml.Node, path: FieldPath, document: YamlDocument, problems: list[Problem]
 ) -> None:
     document.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
@@ -212,10 +203,8 @@ def _record_positions(
             child = (*path, key)
             key_position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in seen:
-                line, column = key_position
-                dotted = ".".join(str(part) for part in child)
                 message = "duplicate key; the later value would win"
-                problems.add(Problem(document.display, line, column, dotted, message))
+                problems.append(document.problem(child, message, at=key_position))
                 continue
             seen.add(key)
             # Point a field at its key, where a reader looks for it.
@@ -231,7 +220,7 @@ def _validate(
     base: FieldPath,
     data: Any,
     model: type[ModelT],
-    problems: _ProblemCollector,
+    problems: list[Problem],
 ) -> ModelT | None:
     try:
         return model.model_validate(data)
@@ -241,12 +230,12 @@ def _validate(
             message = detail["msg"]
             if detail["type"] == "literal_error" or detail["type"] == "enum":
                 message = f"{message} (got {detail.get('input')!r})"
-            problems.add(document.problem(location, message))
+            problems.append(document.problem(location, message))
         return None
 
 
 def _load_list(
-    path: Path, root: Path, model: type[ModelT], problems: _ProblemCollector
+    path: Path, root: Path, model: type[ModelT], problems: list[Problem]
 ) -> list[tuple[YamlDocument, ModelT]]:
     if not path.is_file():
         return []
@@ -254,7 +243,7 @@ def _load_list(
     if document is None:
         return []
     if not isinstance(document.data, list):
-        problems.add(document.problem((), f"expected a list of {model.__name__} records"))
+        problems.append(document.problem((), f"expected a list of {model.__name__} records"))
         return []
     records = []
     keyed: list[tuple[YamlDocument, FieldPath, str]] = []
@@ -273,13 +262,13 @@ def _text(value: Any) -> str:
 
 
 def _check_unique(
-    entries: Sequence[tuple[YamlDocument, FieldPath, str]], name: str, problems: _ProblemCollector
+    entries: Sequence[tuple[YamlDocument, FieldPath, str]], name: str, problems: list[Problem]
 ) -> None:
     first_seen: dict[str, str] = {}
     for document, location, value in entries:
         if value in first_seen:
             message = f"duplicate {name} {value!r}; already used in {first_seen[value]}"
-            problems.add(document.problem(location, message))
+            problems.append(document.problem(location, message))
         else:
             line, _ = document.locate(location)
             first_seen[value] = f"{document.display}:{line}"
@@ -289,7 +278,7 @@ def _check_cross_references(
     categories: list[tuple[YamlDocument, CategoryInfo]],
     sources: list[tuple[YamlDocument, Source]],
     tactics: list[tuple[YamlDocument, Tactic]],
-    problems: _ProblemCollector,
+    problems: list[Problem],
 ) -> None:
     for attribute in ("id", "slug"):
         keyed = [(doc, (attribute,), getattr(t, attribute)) for doc, t in tactics]
@@ -299,14 +288,14 @@ def _check_cross_references(
     stated = {(t.id, r.kind, r.target) for _, t in tactics for r in t.relationships}
     for document, tactic in tactics:
         if document.path.stem != tactic.slug:
-            problems.add(
+            problems.append(
                 document.problem(
                     ("slug",), f"file name must be the slug: rename the file to {tactic.slug}.yaml"
                 )
             )
         for index, source_id in enumerate(tactic.sources):
             if source_id not in source_ids:
-                problems.add(
+                problems.append(
                     document.problem(
                         ("sources", index),
                         f"unknown source {source_id!r}; add it to {SOURCES_FILE}",
@@ -314,14 +303,14 @@ def _check_cross_references(
                 )
         for index, impact in enumerate(tactic.measured_impact):
             if impact.source not in source_ids:
-                problems.add(
+                problems.append(
                     document.problem(
                         ("measured_impact", index, "source"),
                         f"unknown source {impact.source!r}; add it to {SOURCES_FILE}",
                     )
                 )
             elif impact.source not in tactic.sources:
-                problems.add(
+                problems.append(
                     document.problem(
                         ("measured_impact", index, "source"),
                         f"source {impact.source!r} is not listed in this tactic's sources",
@@ -330,13 +319,13 @@ def _check_cross_references(
         for index, relation in enumerate(tactic.relationships):
             where = ("relationships", index, "target")
             if relation.target == tactic.id:
-                problems.add(document.problem(where, "a tactic cannot relate to itself"))
+                problems.append(document.problem(where, "a tactic cannot relate to itself"))
             elif relation.target not in tactic_ids:
-                problems.add(document.problem(where, f"unknown tactic {relation.target!r}"))
+                problems.append(document.problem(where, f"unknown tactic {relation.target!r}"))
             elif relation.kind.symmetric and (relation.target, relation.kind, tactic.id) not in (
                 stated
             ):
-                problems.add(
+                problems.append(
                     document.problem(
                         ("relationships", index, "kind"),
                         f"{relation.kind.value} is symmetric: {relation.target} must state "
@@ -344,16 +333,15 @@ def _check_cross_references(
                     )
                 )
         if tactic.replaced_by is not None and tactic.replaced_by not in tactic_ids:
-            problems.add(
+            problems.append(
                 document.problem(("replaced_by",), f"unknown tactic {tactic.replaced_by!r}")
             )
     _check_categories(categories, tactics, problems)
     paper_count = sum(1 for _, tactic in tactics if tactic.origin is Origin.PAPER)
     if tactics and paper_count != PAPER_TACTIC_COUNT:
-        display = _display_for_tactics_dir(tactics)
-        problems.add(
+        problems.append(
             Problem(
-                display,
+                str(Path(tactics[0][0].display).parent),
                 1,
                 1,
                 "origin",
@@ -363,22 +351,18 @@ def _check_cross_references(
         )
 
 
-def _display_for_tactics_dir(tactics: list[tuple[YamlDocument, Tactic]]) -> str:
-    return str(Path(tactics[0][0].display).parent)
-
-
 def _check_categories(
     categories: list[tuple[YamlDocument, CategoryInfo]],
     tactics: list[tuple[YamlDocument, Tactic]],
-    problems: _ProblemCollector,
+    problems: list[Problem],
 ) -> None:
     if not categories:
         return
     document = categories[0][0]
-    declared = Counter(category.id for _, category in categories)
+    declared = {category.id for _, category in categories}
     for _, tactic in tactics:
         if tactic.category not in declared:
-            problems.add(
+            problems.append(
                 document.problem(
                     (), f"category {tactic.category.value!r} (used by {tactic.id}) is not declared"
                 )
