@@ -29,7 +29,13 @@ import pathspec
 
 from greentactics import __version__
 from greentactics.lint.analysis import FileAnalysis
-from greentactics.lint.cache import CACHE_DIR_NAME, LintCache, content_hash, stable_hash
+from greentactics.lint.cache import (
+    CACHE_DIR_NAME,
+    LintCache,
+    content_hash,
+    stable_hash,
+    stat_signature,
+)
 from greentactics.lint.checker import (
     CheckOptions,
     analyse,
@@ -106,26 +112,34 @@ def load_source(name: str, data: bytes) -> SourceText:
 
 
 class _ProjectFactsBuilder:
-    """Facts per file as cached JSON plus digests; the project digest needs no parsing of them,
-    and :class:`ProjectFacts` is built only when some file must be checked again."""
+    """Each file's facts (a cache row, or facts collected in this run) and their digests.
+
+    The project digest needs no facts at all, and :meth:`project` loads none: cached files
+    are answered from the cache's database, question by question.
+    """
 
     def __init__(self) -> None:
-        self._raw: dict[str, list[Any]] = {}
+        self._stored: dict[int, str] = {}  # cache row id -> display path
+        self._collected: dict[str, list[Fact]] = {}  # display path -> facts
         self._digests: dict[str, str] = {}
 
-    def add(self, path: str, raw: list[Any], digest: str) -> None:
-        self._raw[path] = raw
-        self._digests[path] = digest
+    def add_stored(self, display: str, file_id: int, digest: str) -> None:
+        self._stored[file_id] = display
+        self._digests[display] = digest
+
+    def add_collected(self, display: str, facts: list[Fact], digest: str) -> None:
+        self._collected[display] = facts
+        self._digests[display] = digest
 
     def digest(self) -> str:
         """A hash of every file's facts: what phase-2 cache keys depend on."""
         return stable_hash(sorted(self._digests.items())) if self._digests else ""
 
-    def project(self) -> ProjectFacts:
+    def project(self, cache: LintCache | None) -> ProjectFacts:
+        if self._stored and cache is not None:
+            return cache.project(self._stored, self._collected.items())
         return ProjectFacts(
-            Fact(kind, key, display if path is None else path, line, detail)
-            for display, raw in sorted(self._raw.items())
-            for kind, key, path, line, detail in raw
+            fact for display in sorted(self._collected) for fact in self._collected[display]
         )
 
 
@@ -139,10 +153,18 @@ def _compact(facts: Iterable[Fact], display: str) -> list[Any]:
 class _FileTask:
     path: Path
     display: str
-    data: bytes
-    digest: str
+    data: bytes | None  # None: not read (yet); unlinted files are read only when they changed
+    digest: str | None  # the content hash, once read
+    signature: str  # size, mtime, ctime and inode, taken before reading
     codes: tuple[str, ...]
     linted: bool = True  # False: another file of the project, read for its facts only
+
+    def read(self) -> str:
+        """Read the file if not yet read; its content hash (OSError when unreadable)."""
+        if self.digest is None:
+            self.data = self.path.read_bytes()
+            self.digest = content_hash(self.data)
+        return self.digest
 
 
 @dataclass(frozen=True)
@@ -276,6 +298,7 @@ class LintEngine:
         )
         self._parsed: set[str] = set()  # files phase 1 parsed: phase 2 skips the pre-check
         self._fact_errors: list[Finding] = []  # fact collectors that crashed, per file
+        self._project_root: Path | None = None  # set when the whole project was discovered
         self._per_file = [
             (pathspec.GitIgnoreSpec.from_lines([pattern]), self.selector.codes(codes))
             for pattern, codes in settings.per_file_ignores.items()
@@ -352,8 +375,11 @@ class LintEngine:
             return [], []
         given = [Path(os.path.abspath(self.cwd / path)) for path in paths]
         root = self.project_root(given)
-        if root is None or any(path.is_dir() and root.is_relative_to(path) for path in given):
-            return [], []  # no project, or the linted directories already hold all of it
+        if root is None:
+            return [], []
+        if any(path.is_dir() and root.is_relative_to(path) for path in given):
+            self._project_root = root
+            return [], []  # the linted directories already hold all of the project
         finder = FileFinder(self.settings, self.cwd)
         discovery = finder.discover([root], limit=MAX_PROJECT_FILES + 1)
         if discovery.truncated:
@@ -363,17 +389,18 @@ class LintEngine:
                 "pyproject.toml at the project root, or pass --no-project-facts)"
             )
             return [], [note]
+        self._project_root = root
         linted = {task.path for task in tasks}
         context: list[_FileTask] = []
         for discovered in discovery.files:
             if discovered.path in linted:
                 continue
             try:
-                data = discovered.path.read_bytes()
+                signature = stat_signature(discovered.path.stat())
             except OSError:
                 continue  # not linted: nothing to report
             context.append(
-                _FileTask(discovered.path, discovered.display, data, content_hash(data), (), False)
+                _FileTask(discovered.path, discovered.display, None, None, signature, (), False)
             )
         return context, []
 
@@ -381,6 +408,7 @@ class LintEngine:
 
     def _read(self, discovered: DiscoveredFile, findings: list[Finding]) -> _FileTask | None:
         try:
+            signature = stat_signature(discovered.path.stat())
             data = discovered.path.read_bytes()
         except OSError as error:
             message = f"cannot read: {error.strerror or error}"
@@ -389,7 +417,9 @@ class LintEngine:
             )
             return None
         codes = tuple(sorted(self._codes_for(discovered.path)))
-        return _FileTask(discovered.path, discovered.display, data, content_hash(data), codes)
+        return _FileTask(
+            discovered.path, discovered.display, data, content_hash(data), signature, codes
+        )
 
     def _codes_for(self, path: Path) -> set[str]:
         codes = {rule.code for rule in self.rules}
@@ -405,6 +435,9 @@ class LintEngine:
     def _run(self, tasks: list[_FileTask], context: list[_FileTask]) -> LintRun:
         cache = self._open_cache()
         facts, pending_facts = self._cached_facts([*tasks, *context], cache)
+        if cache is not None and self._project_root is not None:
+            present = {str(task.path) for task in (*tasks, *context)}
+            cache.forget_missing(self._project_root, present)
         if pending_facts and not self._serial(len(pending_facts)):
             sharded = self._run_sharded(tasks, facts, pending_facts, cache)
             if sharded is not None:
@@ -418,7 +451,7 @@ class LintEngine:
         run = LintRun([], len(tasks), self.rules, project_files=len(tasks) + len(context))
         pending, keys = self._phase2_pending(tasks, cache, facts.digest(), run)
         if pending:
-            state = self._state(facts.project())
+            state = self._state(facts.project(cache))
             work = [self._check_item(task) for task in pending]
             self._absorb(run, pending, self._map(_check_task, work, state), keys, cache)
         _forget_kept()
@@ -482,6 +515,7 @@ class LintEngine:
         return False
 
     def _handle_fix(self, run: LintRun, task: _FileTask, fixed_text: str, applied: int) -> None:
+        assert task.data is not None  # linted files are always read
         original = load_source(task.display, task.data).text
         if fixed_text == original:
             return
@@ -503,11 +537,27 @@ class LintEngine:
             return facts, []
         pending: list[_FileTask] = []
         for task in tasks:
-            cached = cache.facts(str(task.path), task.digest, task.display) if cache else None
-            if cached is None:
-                pending.append(task)
-            else:
-                facts.add(task.display, *cached)
+            record = cache.record(str(task.path)) if cache is not None else None
+            if record is not None and record.display == task.display:
+                if not task.linted and record.unchanged_by_stat(task.signature):
+                    task.digest = record.hash
+                    facts.add_stored(task.display, record.id, record.digest)
+                    continue
+                try:
+                    unchanged = task.read() == record.hash
+                except OSError:
+                    continue  # an unlinted file that vanished or cannot be read: no facts
+                if unchanged:
+                    assert cache is not None
+                    if not record.unchanged_by_stat(task.signature):
+                        cache.refresh_stat(str(task.path), task.signature)
+                    facts.add_stored(task.display, record.id, record.digest)
+                    continue
+            try:
+                task.read()
+            except OSError:
+                continue
+            pending.append(task)
         return facts, pending
 
     def _absorb_facts(
@@ -518,17 +568,20 @@ class LintEngine:
         cache: LintCache | None,
     ) -> None:
         for task, (file_facts, error, parsed) in zip(pending, outcomes, strict=True):
-            raw = _compact(file_facts, task.display)
+            unique = list(dict.fromkeys(file_facts))
+            raw = _compact(unique, task.display)
             digest = stable_hash(raw)
-            facts.add(task.display, raw, digest)
+            facts.add_collected(task.display, unique, digest)
             if parsed and error is None:
                 self._parsed.add(task.display)
             if error is not None and task.linted:
                 self._fact_errors.append(
                     source_error_finding(task.display, SourceError(error), INTERNAL_ERROR)
                 )
-            if cache is not None and error is None:
-                cache.store_facts(str(task.path), task.digest, task.display, raw, digest)
+            if cache is not None and error is None and task.digest is not None:
+                cache.store_facts(
+                    str(task.path), task.digest, task.display, task.signature, raw, digest
+                )
 
     def _run_sharded(
         self,
@@ -572,7 +625,7 @@ class LintEngine:
                 self._absorb_facts(shard, outcomes[index], facts, cache)
             run = LintRun([], len(tasks), self.rules)
             pending, keys = self._phase2_pending(tasks, cache, facts.digest(), run)
-            project = facts.project() if pending else ProjectFacts()
+            project = facts.project(cache) if pending else ProjectFacts()
             owner = {task.display: index for index, shard in enumerate(shards) for task in shard}
             assigned: list[list[_FileTask]] = [[] for _ in shards]
             for position, task in enumerate(pending):
@@ -674,10 +727,10 @@ def _balanced_shards(tasks: list[_FileTask], count: int) -> list[list[_FileTask]
     """Split files into ``count`` shards of about equal total size (largest first)."""
     shards: list[list[_FileTask]] = [[] for _ in range(max(count, 1))]
     sizes = [0] * len(shards)
-    for task in sorted(tasks, key=lambda item: len(item.data), reverse=True):
+    for task in sorted(tasks, key=lambda item: len(item.data or b""), reverse=True):
         smallest = sizes.index(min(sizes))
         shards[smallest].append(task)
-        sizes[smallest] += len(task.data)
+        sizes[smallest] += len(task.data or b"")
     return shards
 
 

@@ -123,7 +123,10 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 class ProjectFacts:
     """All facts of the linted project, merged; what rules read as ``self.project``.
 
-    When a single file or a rule example is checked, the project is that one file.
+    When a single file or a rule example is checked, the project is that one file. Rules ask
+    narrow questions (``find("gt-call", "evaluate")``); answers come from an index built per
+    kind on first use, and the engine's cache-backed subclass answers them from the cache's
+    database, so a run over a large project never loads facts no rule asked for.
     """
 
     def __init__(self, facts: Iterable[Fact] = ()) -> None:
@@ -133,6 +136,7 @@ class ProjectFacts:
         self._by_kind: dict[str, list[Fact]] = {}
         for fact in self._facts:
             self._by_kind.setdefault(fact.kind, []).append(fact)
+        self._by_key: dict[str, dict[str, list[Fact]]] = {}
 
     def __iter__(self) -> Iterator[Fact]:
         return iter(self._facts)
@@ -140,20 +144,30 @@ class ProjectFacts:
     def __len__(self) -> int:
         return len(self._facts)
 
+    def _of_kind(self, kind: str) -> list[Fact]:
+        """Every fact of ``kind``, in path order, then source order (do not modify)."""
+        return self._by_kind.get(kind, [])
+
+    def _of_key(self, kind: str, key: str) -> list[Fact]:
+        """The facts of ``kind`` and ``key``, in the same order (do not modify)."""
+        grouped = self._by_key.get(kind)
+        if grouped is None:
+            grouped = self._by_key[kind] = {}
+            for fact in self._of_kind(kind):
+                grouped.setdefault(fact.key, []).append(fact)
+        return grouped.get(key, [])
+
     def find(self, kind: str, key: str | None = None) -> list[Fact]:
         """Facts of ``kind`` (and of ``key`` when given), in path order, then source order."""
-        facts = self._by_kind.get(kind, [])
-        if key is None:
-            return list(facts)
-        return [fact for fact in facts if fact.key == key]
+        return list(self._of_kind(kind) if key is None else self._of_key(kind, key))
 
     def has(self, kind: str, key: str | None = None) -> bool:
         """Whether any file showed a fact of ``kind`` (and ``key``)."""
-        return bool(self.find(kind, key))
+        return bool(self._of_kind(kind) if key is None else self._of_key(kind, key))
 
     def keys(self, kind: str) -> set[str]:
         """The distinct keys seen for ``kind`` (e.g. every function called under no_grad)."""
-        return {fact.key for fact in self._by_kind.get(kind, [])}
+        return {fact.key for fact in self._of_kind(kind)}
 
     def paths(self, kind: str, key: str | None = None) -> set[str]:
         """The files that showed a fact of ``kind`` (and ``key``)."""
@@ -161,5 +175,5 @@ class ProjectFacts:
 
     def digest(self) -> str:
         """A stable hash of all facts (order-independent)."""
-        payload = json.dumps(sorted(self._facts))
+        payload = json.dumps(sorted(self))
         return hashlib.sha256(payload.encode()).hexdigest()

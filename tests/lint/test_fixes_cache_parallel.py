@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from pathlib import Path
 
 from tests.lint.conftest import RunLint
@@ -94,10 +94,14 @@ def test_parallel_and_serial_runs_agree(run_lint: RunLint, tmp_path: Path) -> No
     assert len(serial.json()["findings"]) == 25
 
 
-def test_cache_survives_a_corrupt_index(run_lint: RunLint, project: Path) -> None:
+def test_cache_survives_a_corrupt_database(run_lint: RunLint, project: Path) -> None:
     run_lint(cwd=project)
-    for index_file in (project / ".greentactics_cache").rglob("*.json"):
-        index_file.write_text("{not json")
+    (database,) = (project / ".greentactics_cache").rglob("cache.sqlite3")
+    for leftover in database.parent.glob("cache.sqlite3-*"):
+        leftover.unlink()
+    database.write_bytes(b"not a database, " * 100)
     result = run_lint("--format", "json", cwd=project)
+    assert result.exit_code == 1, result.stderr
     assert len(result.json()["findings"]) == 4
-    assert json.loads(next((project / ".greentactics_cache").rglob("results-*.json")).read_text())
+    with sqlite3.connect(database) as connection:  # rebuilt, and holds this run's results
+        assert connection.execute("SELECT count(*) FROM results").fetchone() == (4,)

@@ -271,23 +271,18 @@ class ProjectGraph:
 
     def __init__(self, project: ProjectFacts) -> None:
         self.project = project
-        # Facts are grouped by key here and decoded only when a rule asks for that key: a
-        # large project holds ~10^5 of them, and a pre-commit run looks at a handful.
-        self._fn_facts = _group_by_key(project.find("gt-fn"))
-        self._call_facts = _group_by_key(project.find("gt-call"))
+        # Facts are fetched and decoded one key at a time, when a rule asks for that key: a
+        # large project holds ~10^5 of them, and a pre-commit run looks at a few hundred.
         self._nodes_memo: dict[str, list[_Node]] = {}
         self._calls_memo: dict[str, list[_Call]] = {}
         self._loop_nodes: list[_Node] | None = None
-        self._referenced: dict[str, list[str]] = {}
-        for fact in project.find("gt-ref"):
-            self._referenced.setdefault(fact.key, []).append(fact.detail)
         self._reach_memo: dict[str, tuple[bool, bool, bool]] = {}
         self._grad_memo: dict[str, Grad] = {}
 
     def _nodes_for(self, key: str) -> list[_Node]:
         nodes = self._nodes_memo.get(key)
         if nodes is None:
-            nodes = [_node_from(fact) for fact in self._fn_facts.get(key, ())]
+            nodes = [_node_from(fact) for fact in self.project.find("gt-fn", key)]
             self._nodes_memo[key] = nodes
         return nodes
 
@@ -295,7 +290,7 @@ class ProjectGraph:
         calls = self._calls_memo.get(key)
         if calls is None:
             calls = []
-            for fact in self._call_facts.get(key, ()):
+            for fact in self.project.find("gt-call", key):
                 data = json.loads(fact.detail)
                 calls.append(_Call(data["in"], data["grad"], data["scope"], fact.path, fact.line))
             self._calls_memo[key] = calls
@@ -394,7 +389,7 @@ class ProjectGraph:
         name = key.rpartition(".")[2]
         stem = PurePath(path).stem
         if ">" in key or any(
-            _scope_admits(scope, path, stem) for scope in self._referenced.get(name, [])
+            _scope_admits(fact.detail, path, stem) for fact in self.project.find("gt-ref", name)
         ):
             return Grad.UNKNOWN
         callers = self.callers_of(key, path)
@@ -440,13 +435,6 @@ def _in_module(path: str, module: str) -> bool:
     """Whether a file is module ``module`` or lies in a package of that name (re-exports)."""
     pure = PurePath(path)
     return pure.stem == module or module in pure.parts[:-1]
-
-
-def _group_by_key(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
-    grouped: dict[str, list[Fact]] = {}
-    for fact in facts:
-        grouped.setdefault(fact.key, []).append(fact)
-    return grouped
 
 
 def _node_from(fact: Fact) -> _Node:
