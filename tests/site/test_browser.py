@@ -149,6 +149,10 @@ def _click(driver: Any, element: Any) -> None:
 def test_search_open_a_tactic_and_follow_its_links_without_leaving_localhost(
     browser: Any, site_url: str
 ) -> None:
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -162,12 +166,21 @@ def test_search_open_a_tactic_and_follow_its_links_without_leaving_localhost(
     search = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")))
     search.click()
     search.send_keys(SEARCH_QUERY)
-    result = wait.until(
-        ec.element_to_be_clickable(
-            (By.CSS_SELECTOR, f".md-search-result__list a[href*='tactics/{TACTIC}/']")
-        )
-    )
-    result.click()
+    result = f".md-search-result__list a[href*='tactics/{TACTIC}/']"
+
+    def open_result(driver: Any) -> bool:
+        # The result list re-renders as the query is typed: a link found a moment ago may be
+        # gone (stale) or covered; look it up again until one click lands.
+        try:
+            link = driver.find_element(By.CSS_SELECTOR, result)
+            if not link.is_displayed():
+                return False
+            link.click()
+        except (StaleElementReferenceException, ElementClickInterceptedException):
+            return False
+        return True
+
+    wait.until(open_result)
     wait.until(ec.url_contains(f"/tactics/{TACTIC}/"))
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert heading == load_catalog().get(TACTIC).name
