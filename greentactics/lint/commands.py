@@ -106,6 +106,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     fixes.add_argument(
         "--diff", action="store_true", help="print the fixes as a diff; change nothing"
     )
+    adoption = parser.add_argument_group("baseline (adopting the linter on existing code)")
+    adoption.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not recorded in FILE (overrides the config's baseline)",
+    )
+    adoption.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the current findings in FILE and exit 0",
+    )
     run = parser.add_argument_group("running")
     run.add_argument(
         "-j", "--jobs", type=int, metavar="N", help="worker processes (default: all cores)"
@@ -157,6 +168,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         report_unused_suppressions=args.report_unused_suppressions,
         respect_gitignore=False if args.no_respect_gitignore else None,
         project_facts=False if args.no_project_facts else None,
+        baseline=Path(args.baseline).resolve() if args.baseline else None,
     )
 
 
@@ -194,6 +206,8 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
         raise UsageError("--stdin-filename needs - as the only path")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.write_baseline and (args.baseline or from_stdin):
+        raise UsageError("--write-baseline records every finding: drop --baseline and stdin")
     start = (
         Path(args.stdin_filename).parent
         if from_stdin and args.stdin_filename
@@ -234,6 +248,22 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
         run = engine.lint_text(sys.stdin.read(), args.stdin_filename or "-")
     else:
         run = engine.lint_paths(paths)
+    if args.write_baseline:
+        from greentactics.lint.baseline import write_baseline
+
+        count = write_baseline(run, Path(args.write_baseline), cwd)
+        print(f"greentactics lint: wrote {count} finding(s) to {args.write_baseline}")
+        return 0
+    if settings.baseline is not None:
+        from greentactics.lint.baseline import apply_baseline
+
+        outcome = apply_baseline(run, settings.baseline, cwd)
+        if outcome.stale:
+            run.notes.append(
+                f"{outcome.stale} entr{'y' if outcome.stale == 1 else 'ies'} of the baseline "
+                f"{settings.baseline} match no finding any more (fixed?); shrink it with "
+                "--write-baseline"
+            )
     render = reporter_for(args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as stream:

@@ -90,6 +90,7 @@ class LintRun:
     cache_hits: int = 0
     project_files: int = 0
     notes: list[str] = field(default_factory=list)
+    baselined: int = 0  # findings a baseline file accepted (not in ``findings``)
 
     def source_text(self, display: str) -> SourceText | None:
         """The text of a linted file as it was linted (for code frames), or None."""
@@ -686,6 +687,7 @@ class LintEngine:
         """What every cached result depends on besides the file: version, rules, settings."""
         described = self.settings.describe()
         described.pop("root")
+        described.pop("baseline")  # applied to the findings after the run
         return stable_hash(
             {
                 "version": __version__,

@@ -73,6 +73,7 @@ class Settings:
     report_unused_suppressions: bool = False
     respect_gitignore: bool = True
     project_facts: bool = True
+    baseline: Path | None = None  # absolute; the config gives it relative to the root
 
     @property
     def all_excludes(self) -> tuple[str, ...]:
@@ -95,6 +96,7 @@ class Settings:
             "report-unused-suppressions": self.report_unused_suppressions,
             "respect-gitignore": self.respect_gitignore,
             "project-facts": self.project_facts,
+            "baseline": str(self.baseline) if self.baseline else None,
         }
 
 
@@ -150,6 +152,10 @@ def _settings_from_table(table: Mapping[str, Any], config_file: Path) -> Setting
             values["severity"] = _severity_table(value, f"{where} {key}")
         elif key == "fail-on":
             values["fail_on"] = _severity_value(value, f"{where} {key}")
+        elif key == "baseline":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where} {key}: expected a file path, got {value!r}")
+            values["baseline"] = config_file.parent.resolve() / value
         elif key in _BOOL_KEYS:
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} {key}: expected true or false, got {value!r}")
@@ -159,7 +165,14 @@ def _settings_from_table(table: Mapping[str, Any], config_file: Path) -> Setting
     return Settings(root=config_file.parent.resolve(), config_file=config_file, **values)
 
 
-KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "severity", "fail-on", *_BOOL_KEYS)
+KNOWN_KEYS = (
+    *_LIST_KEYS,
+    "per-file-ignores",
+    "severity",
+    "fail-on",
+    *_BOOL_KEYS,
+    "baseline",
+)
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
@@ -203,6 +216,7 @@ class Overrides:
     report_unused_suppressions: bool | None = None
     respect_gitignore: bool | None = None
     project_facts: bool | None = None
+    baseline: Path | None = None
 
 
 def apply_overrides(settings: Settings, overrides: Overrides) -> Settings:
@@ -231,6 +245,7 @@ def apply_overrides(settings: Settings, overrides: Overrides) -> Settings:
             if overrides.project_facts is not None
             else settings.project_facts
         ),
+        baseline=overrides.baseline or settings.baseline,
     )
 
 

@@ -59,6 +59,20 @@ class SourceText:
     text: str
     notebook: NotebookMap | None = None
 
+    def lines_of(self, cell: int | None) -> list[str]:
+        """The lines a finding's ``line`` counts in: a notebook cell's, else the whole text's
+        (empty for a cell the text does not hold)."""
+        lines = self.text.splitlines()
+        notebook = self.notebook
+        if notebook is None or cell is None:
+            return lines
+        if cell not in notebook.cells:
+            return []
+        position = notebook.cells.index(cell)
+        start = notebook.starts[position] - 1
+        end = notebook.starts[position + 1] - 1 if position + 1 < len(notebook.starts) else None
+        return lines[start:end]
+
 
 def decode_python(data: bytes) -> str:
     """Decode Python source bytes by its BOM/coding cookie (PEP 263), UTF-8 by default."""

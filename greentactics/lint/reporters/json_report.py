@@ -66,6 +66,7 @@ def report_json(run: LintRun, settings: Settings) -> dict[str, Any]:
                 level: severities.get(level, 0) for level in ("error", "warning", "info")
             },
             "exit_code": exit_code_for(run, settings.fail_on),
+            "baselined": run.baselined,
         },
         "findings": [finding_json(finding) for finding in run.findings],
     }

@@ -121,6 +121,11 @@ REPORT_SCHEMA: dict[str, Any] = {
                     },
                 },
                 "exit_code": {"enum": [0, 1, 2]},
+                "baselined": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "findings a baseline file accepted (not listed)",
+                },
             },
         },
         "findings": {"type": "array", "items": FINDING_SCHEMA},

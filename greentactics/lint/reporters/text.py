@@ -32,24 +32,11 @@ def header(finding: Finding) -> str:
     return f"{where}:{finding.line}:{finding.column}: {finding.code} {finding.message}{suffix}"
 
 
-def _cell_lines(source: SourceText, finding: Finding) -> list[str]:
-    lines = source.text.splitlines()
-    notebook = source.notebook
-    if notebook is None or finding.cell is None:
-        return lines
-    if finding.cell not in notebook.cells:
-        return []
-    position = notebook.cells.index(finding.cell)
-    start = notebook.starts[position] - 1
-    end = notebook.starts[position + 1] - 1 if position + 1 < len(notebook.starts) else len(lines)
-    return lines[start:end]
-
-
 def code_frame(source: SourceText | None, finding: Finding) -> list[str]:
     """The finding's first source line with a caret underline (empty when unknown)."""
     if source is None:
         return []
-    lines = _cell_lines(source, finding)
+    lines = source.lines_of(finding.cell)
     if not 1 <= finding.line <= len(lines):
         return []
     text = lines[finding.line - 1].expandtabs(1)
@@ -75,8 +62,9 @@ def summary(run: LintRun) -> str:
         fixed = f"Fixed {run.fixes_applied} finding(s) in {len(run.fixed_files)} file(s). "
     else:
         fixed = ""
+    baselined = f"; {run.baselined} more in the baseline" if run.baselined else ""
     if not run.findings:
-        return f"{fixed}All checks passed ({run.files_checked} file(s) checked)."
+        return f"{fixed}All checks passed ({run.files_checked} file(s) checked{baselined})."
     severities = Counter(finding.severity for finding in run.findings)
     parts = [
         f"{severities[level]} {level}"
@@ -93,7 +81,7 @@ def summary(run: LintRun) -> str:
         fixable += f" {unsafe} more with --fix --unsafe-fixes."
     return (
         f"{fixed}Found {len(run.findings)} finding(s) ({', '.join(parts)}) in {files} of "
-        f"{run.files_checked} file(s).{fixable}"
+        f"{run.files_checked} file(s){baselined}.{fixable}"
     )
 
 
