@@ -43,12 +43,23 @@ class _IgnoreFile:
     base: Path
     spec: pathspec.PathSpec  # type: ignore[type-arg]
 
-    def matches(self, path: Path, is_dir: bool) -> bool:
+    def decision(self, path: Path, is_dir: bool) -> bool | None:
+        """True: ignored, False: re-included by a ``!pattern``, None: no pattern matches."""
         try:
             relative = path.relative_to(self.base).as_posix()
         except ValueError:
-            return False
-        return self.spec.match_file(relative + "/" if is_dir else relative)
+            return None
+        return self.spec.check_file(relative + "/" if is_dir else relative).include
+
+
+def _ignored(ignores: list[_IgnoreFile], path: Path, is_dir: bool) -> bool:
+    """Git's rule: the deepest .gitignore with a matching pattern decides, so a nested file's
+    ``!pattern`` re-includes what a parent's pattern ignored (``ignores`` go root first)."""
+    for ignore in reversed(ignores):
+        decision = ignore.decision(path, is_dir)
+        if decision is not None:
+            return decision
+    return False
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -106,7 +117,7 @@ class FileFinder:
             return True
         if not self.settings.respect_gitignore:
             return False
-        return any(ignore.matches(path, is_dir) for ignore in self._ancestor_ignores(path))
+        return _ignored(self._ancestor_ignores(path), path, is_dir)
 
     def _matches_excludes(self, path: Path, is_dir: bool) -> bool:
         try:
@@ -192,4 +203,4 @@ class FileFinder:
     def _skip(self, path: Path, ignores: list[_IgnoreFile], *, is_dir: bool) -> bool:
         if self._matches_excludes(path, is_dir):
             return True
-        return any(ignore.matches(path, is_dir) for ignore in ignores)
+        return _ignored(ignores, path, is_dir)

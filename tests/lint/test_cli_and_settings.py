@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from greentactics.lint.discovery import FileFinder
+from greentactics.lint.settings import load_settings
 from tests.lint.conftest import RunLint
 
 
@@ -144,3 +146,37 @@ def test_real_cli_entry_point_without_traceback(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert "fail-on: expected one of error, warning, info" in completed.stderr
+
+
+def test_nested_gitignore_files_decide_as_git_does(run_lint: RunLint, tmp_path: Path) -> None:
+    layout = {
+        ".gitignore": "*_gen.py\ndata/\nscratch.py\n",
+        "sub/.gitignore": "!keep_gen.py\nlocal.py\n",
+        "sub/deeper/.gitignore": "!local.py\n!scratch.py\n",
+        "sub/deeper/local.py": "",
+        "sub/deeper/scratch.py": "",
+        "sub/deeper/other_gen.py": "",
+        "sub/keep_gen.py": "",
+        "sub/drop_gen.py": "",
+        "sub/local.py": "",
+        "data/.gitignore": "!inside.py\n",
+        "data/inside.py": "",
+        "scratch.py": "",
+        "main.py": "",
+    }
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "--others", "--exclude-standard", "--", "*.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "sub/deeper/local.py" in listed and "data/inside.py" not in listed
+    found = FileFinder(load_settings(None, cwd=tmp_path), tmp_path).discover([tmp_path])
+    assert sorted(item.display for item in found.files) == sorted(listed)
+    result = run_lint("--no-cache", "--format", "json", cwd=tmp_path)
+    assert result.json()["summary"]["files"] == len(listed)
