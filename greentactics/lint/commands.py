@@ -51,6 +51,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has instead of the findings (text format)",
+    )
+    parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings (usage and internal errors still exit 2)",
+    )
     selection = parser.add_argument_group("rule selection (override [tool.greentactics])")
     selection.add_argument(
         "--select",
@@ -206,6 +216,8 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
         raise UsageError("--stdin-filename needs - as the only path")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.statistics and args.format != "text":
+        raise UsageError("--statistics prints text: drop --format or --statistics")
     if args.write_baseline and (args.baseline or from_stdin):
         raise UsageError("--write-baseline records every finding: drop --baseline and stdin")
     start = (
@@ -265,6 +277,10 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
                 "--write-baseline"
             )
     render = reporter_for(args.format)
+    if args.statistics:
+        from greentactics.lint.reporters.text import render_statistics
+
+        render = render_statistics
     if args.output:
         with open(args.output, "w", encoding="utf-8") as stream:
             render(run, settings, stream)
@@ -276,4 +292,5 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
         for finding in run.findings:
             if finding.code == "GT003":
                 print(f"{finding.path}: {finding.message}", file=sys.stderr)
-    return exit_code_for(run, settings.fail_on)
+    code = exit_code_for(run, settings.fail_on)
+    return 0 if code == 1 and args.exit_zero else code

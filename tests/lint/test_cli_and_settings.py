@@ -180,3 +180,20 @@ def test_nested_gitignore_files_decide_as_git_does(run_lint: RunLint, tmp_path: 
     assert sorted(item.display for item in found.files) == sorted(listed)
     result = run_lint("--no-cache", "--format", "json", cwd=tmp_path)
     assert result.json()["summary"]["files"] == len(listed)
+
+
+def test_statistics_count_findings_per_rule(run_lint: RunLint, project: Path) -> None:
+    result = run_lint("--no-cache", "--statistics", cwd=project)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["2", "GT903", "sample-float64-tensors"]
+    assert sorted(line.split()[1] for line in lines[1:3]) == ["GT901", "GT904"]
+    assert lines[3].startswith("Found 4 finding(s)")
+    assert run_lint("--statistics", "--format", "json", cwd=project).exit_code == 2
+
+
+def test_exit_zero_reports_findings_but_does_not_fail(run_lint: RunLint, project: Path) -> None:
+    result = run_lint("--no-cache", "--format", "json", "--exit-zero", cwd=project)
+    assert result.exit_code == 0
+    assert result.json()["summary"]["findings"] == 4
+    assert run_lint("--exit-zero", "--select", "NOPE", cwd=project).exit_code == 2

@@ -102,3 +102,21 @@ def render_text(run: LintRun, settings: Settings, stream: TextIO) -> None:
     for diff in run.diffs:
         stream.write(diff if diff.endswith("\n") else diff + "\n")
     stream.write(summary(run) + "\n")
+
+
+def render_statistics(run: LintRun, settings: Settings, stream: TextIO) -> None:
+    """One line per rule: how many findings, the code, the name, how many --fix can fix."""
+    counts = Counter((finding.code, finding.name) for finding in run.findings)
+    fixable = Counter(
+        finding.code
+        for finding in run.findings
+        if finding.fix is not None and finding.fix.safety == "safe"
+    )
+    width = len(str(max(counts.values(), default=0)))
+    name_width = max((len(name) for _, name in counts), default=0)
+    for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        line = f"{count:>{width}}  {code}  {name:<{name_width}}"
+        if fixable[code]:
+            line += f"  ({fixable[code]} fixable)"
+        stream.write(line.rstrip() + "\n")
+    stream.write(summary(run) + "\n")
