@@ -24,13 +24,16 @@ Tables:
 An unlinted file of the project whose size, mtime, ctime and inode are those recorded is not
 read again, unless it changed less than two seconds before it was recorded (a later edit in
 the same clock tick could keep the same stat, git's "racily clean" case): then it is hashed.
-Writes go in one transaction at the end of a run (WAL journal, so a concurrent run reads
-while another writes); a corrupt database is deleted and rebuilt, and an unwritable one
-(a read-only checkout) leaves the run without a cache.
+The database is created whole under a temporary name and linked into place, so no run sees
+a half-made one. Writes go in one transaction at the end of a run, under the write lock (WAL
+journal, so a concurrent run reads while another writes); a corrupt or foreign database is
+deleted and rebuilt, a locked one is left alone for the run, and an unwritable directory (a
+read-only checkout) leaves the run without a cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -121,6 +124,23 @@ class FileRecord:
         return max(int(mtime), int(ctime)) < self.recorded_ns - RACY_NS
 
 
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26  # SQLite's result codes (sqlite3.SQLITE_CORRUPT ...)
+
+
+class _ForeignDatabase(sqlite3.DatabaseError):
+    """The cache file is an SQLite database, but not one this version wrote."""
+
+
+def _unusable(error: sqlite3.Error) -> bool:
+    """Whether a database error means the file must be rebuilt (not: busy, locked, I/O)."""
+    if isinstance(error, _ForeignDatabase):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return True
+    return "no such table" in str(error)
+
+
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     if read_only:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
@@ -152,53 +172,58 @@ class LintCache:
     # ------------------------------------------------------------------ the database
 
     def _database(self) -> sqlite3.Connection | None:
-        """The open database (created when missing), or None when it cannot be used."""
+        """The open database, or None when there is none yet or it cannot be used."""
         if self._opened:
             return self._db
         self._opened = True
         if not self.path.exists():
             return None  # nothing cached yet; save() creates it
-        for attempt in range(2):
-            try:
-                self._db = self._open_existing()
-                return self._db
-            except sqlite3.DatabaseError:
-                # Corrupt (or not a database at all): start again from an empty cache.
-                self._close()
-                if attempt == 0 and not self._remove_database():
-                    return None
-            except sqlite3.Error:
-                self._close()
-                return None
-        return None
+        try:
+            self._db = self._open_existing()
+        except sqlite3.Error as error:
+            self._close()
+            if _unusable(error):
+                # Corrupt, or not our database: start again from an empty cache.
+                self._remove_database()
+            # Otherwise (locked for longer than the timeout, unreadable): run without it.
+        return self._db
 
     def _open_existing(self) -> sqlite3.Connection:
         connection = _connect(self.path)
         try:
             row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
             if row is None or row[0] != str(SCHEMA_VERSION):
-                raise sqlite3.DatabaseError("unknown cache schema")
+                raise _ForeignDatabase(f"{self.path}: not a greentactics cache of this version")
         except BaseException:
             connection.close()
             raise
         return connection
 
     def _create(self) -> sqlite3.Connection:
+        """Create the database (schema included) under a temporary name and link it into
+        place, so no run ever sees a half-made cache; then open it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for legacy in self.path.parent.glob("*.json"):  # the JSON cache of earlier builds
             legacy.unlink(missing_ok=True)
-        connection = _connect(self.path)
-        try:
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.executescript(_SCHEMA)
-            connection.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-            )
-            connection.commit()
-        except BaseException:
-            connection.close()
-            raise
-        return connection
+        if not self.path.exists():
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temporary.unlink(missing_ok=True)
+            try:
+                connection = sqlite3.connect(temporary)
+                try:
+                    connection.execute("PRAGMA journal_mode = WAL")
+                    connection.executescript(_SCHEMA)
+                    connection.execute(
+                        "INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+                    )
+                    connection.commit()
+                finally:
+                    connection.close()
+                with contextlib.suppress(FileExistsError):  # another run created it first
+                    os.link(temporary, self.path)
+            finally:
+                temporary.unlink(missing_ok=True)
+        return self._open_existing()
 
     def _remove_database(self) -> bool:
         try:
@@ -303,8 +328,15 @@ class LintCache:
         try:
             database = self._database() or self._create()
             self._db, self._opened = database, True
-            with database:
+            # IMMEDIATE: take the write lock before reading which rows to replace, so two
+            # runs saving the same file one after the other do not collide.
+            database.execute("BEGIN IMMEDIATE")
+            try:
                 self._write(database)
+                database.commit()
+            except BaseException:
+                database.rollback()
+                raise
         except (sqlite3.Error, OSError):
             pass
         finally:

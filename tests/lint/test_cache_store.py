@@ -165,21 +165,41 @@ def test_phase_two_in_worker_processes_reads_the_database(
     assert _findings(run_lint, *argv, cwd=split_project) == expected
 
 
-def test_concurrent_runs_share_one_cache(split_project: Path) -> None:
+def test_concurrent_runs_share_one_cache_and_lose_no_write(split_project: Path) -> None:
+    # Six runs start at once on a project without a cache: they race to create the database
+    # and to write; each lints its own file, so each must leave its own results row.
     command = [sys.executable, "-m", "greentactics", "lint", "--format", "json", *RULES]
     for index in range(6):
         (split_project / f"helper_{index}.py").write_text(f"def helper_{index}():\n    return 1\n")
     runs = [
         subprocess.Popen(
-            [*command, "train.py"], cwd=split_project, stdout=subprocess.PIPE, text=True
+            [*command, "-j", "1", "train.py", f"helper_{index}.py"],
+            cwd=split_project,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        for _ in range(4)
+        for index in range(6)
     ]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert [run.returncode for run in runs] == [1, 1, 1, 1]
+    assert [run.returncode for run in runs] == [1] * 6
     assert all('"GT402"' in output and '"GT401"' not in output for output in outputs)
     files = _query(split_project, "SELECT display FROM files ORDER BY display")
     assert files == sorted({(p.name,) for p in split_project.glob("*.py")})
+    results = _query(split_project, "SELECT path FROM results")
+    assert len(results) == 7  # train.py and the six helpers
+
+
+def test_a_foreign_database_in_the_cache_directory_is_replaced(
+    run_lint: RunLint, split_project: Path
+) -> None:
+    _findings(run_lint, "train.py", cwd=split_project)
+    database = _database(split_project)
+    for leftover in database.parent.glob("cache.sqlite3*"):
+        leftover.unlink()
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE unrelated (x)")
+    assert _findings(run_lint, "train.py", cwd=split_project) == SAVED_NOT_RESUMED
+    assert _query(split_project, "SELECT value FROM meta") == [("1",)]
 
 
 def test_a_cache_directory_that_cannot_be_created_leaves_the_run_without_a_cache(
