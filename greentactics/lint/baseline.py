@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,18 +30,15 @@ FORMAT_VERSION = 1
 _Key = tuple[str, str, int | None, str]
 
 
-@dataclass(frozen=True)
-class BaselineOutcome:
-    """What applying a baseline did: findings it absorbed, and entries nothing matched."""
-
-    baselined: int
-    stale: int
+def _relative(display: str, base: Path, cwd: Path) -> str:
+    """A linted file's path as the baseline names it: relative to the baseline's directory."""
+    return Path(os.path.relpath(cwd / display, base)).as_posix()
 
 
 def _key(
     finding: Finding, run: LintRun, base: Path, cwd: Path, lines: dict[str, list[str]]
 ) -> _Key:
-    path = Path(os.path.relpath(cwd / finding.path, base)).as_posix()
+    path = _relative(finding.path, base, cwd)
     cache_key = f"{finding.path}\0{finding.cell}"
     if cache_key not in lines:
         source = run.source_text(finding.path)
@@ -120,9 +116,10 @@ def load_baseline(path: Path) -> Counter[_Key]:
     return counted
 
 
-def apply_baseline(run: LintRun, path: Path, cwd: Path) -> BaselineOutcome:
-    """Drop the findings the baseline at ``path`` accepts from ``run``."""
-    remaining = load_baseline(path)
+def apply_baseline(run: LintRun, baseline: Counter[_Key], path: Path, cwd: Path) -> int:
+    """Drop the findings the baseline (loaded from ``path``) accepts from ``run``; returns
+    how many entries of the files this run checked matched nothing (fixed, or edited)."""
+    remaining = baseline.copy()
     base = path.resolve().parent
     lines: dict[str, list[str]] = {}
     kept = []
@@ -133,10 +130,7 @@ def apply_baseline(run: LintRun, path: Path, cwd: Path) -> BaselineOutcome:
                 remaining[key] -= 1
                 continue
         kept.append(finding)
-    baselined = len(run.findings) - len(kept)
+    run.baselined = len(run.findings) - len(kept)
     run.findings = kept
-    run.baselined = baselined
-    # Entries of files this run checked that matched nothing: fixed (or their line edited).
-    checked = {Path(os.path.relpath(cwd / display, base)).as_posix() for display in run.sources}
-    stale = sum(count for key, count in remaining.items() if key[0] in checked and count > 0)
-    return BaselineOutcome(baselined=baselined, stale=stale)
+    checked = {_relative(display, base, cwd) for display in run.sources}
+    return sum(count for key, count in remaining.items() if key[0] in checked and count > 0)

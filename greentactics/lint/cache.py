@@ -443,14 +443,20 @@ class StoredProjectFacts(ProjectFacts):
     ) -> None:
         self._database_path = database
         self._files = files
-        self._extra = sorted(extra, key=lambda item: item[0])
-        # kind -> key -> [(display, seq, fact)] of the in-memory files, built per kind.
-        self._extra_index: dict[str, dict[str, list[tuple[str, int, Fact]]]] = {}
+        self._extra_files = sorted(extra, key=lambda item: item[0])
+        # The in-memory files' facts, indexed as any project's, and where each one stands in
+        # path order, then source order (to merge them with the database's rows).
+        self._extra = ProjectFacts(fact for _, facts in self._extra_files for fact in facts)
+        self._position = {
+            fact: (display, seq)
+            for display, facts in self._extra_files
+            for seq, fact in enumerate(facts)
+        }
         self._connection: sqlite3.Connection | None = None
         self._memo: dict[tuple[str, str | None], list[Fact]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"database": self._database_path, "files": self._files, "extra": self._extra}
+        return {"database": self._database_path, "files": self._files, "extra": self._extra_files}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         ProjectFacts.__init__(self)
@@ -479,30 +485,13 @@ class StoredProjectFacts(ProjectFacts):
                 if display is not None:
                     fact = Fact(kind_, key_, display if path is None else path, line, detail)
                     rows.append((display, seq, fact))
-        rows.extend(self._extra_rows(kind, key))
+        extra = self._extra if kind is None else self._extra._select(kind, key)
+        rows.extend((*self._position[fact], fact) for fact in extra)
         rows.sort(key=lambda row: (row[0], row[1]))
         found = [fact for _, _, fact in rows]
         if kind is not None:
             self._memo[memo_key] = found
         return found
-
-    def _extra_rows(self, kind: str | None, key: str | None) -> list[tuple[str, int, Fact]]:
-        if kind is None:
-            return [
-                (display, seq, fact)
-                for display, facts in self._extra
-                for seq, fact in enumerate(facts)
-            ]
-        by_key = self._extra_index.get(kind)
-        if by_key is None:
-            by_key = self._extra_index[kind] = {}
-            for display, facts in self._extra:
-                for seq, fact in enumerate(facts):
-                    if fact.kind == kind:
-                        by_key.setdefault(fact.key, []).append((display, seq, fact))
-        if key is not None:
-            return by_key.get(key, [])
-        return [row for rows in by_key.values() for row in rows]
 
     def _rows(self, kind: str | None, key: str | None) -> list[tuple[Any, ...]]:
         try:

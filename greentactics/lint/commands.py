@@ -255,6 +255,11 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
         force_exclude=args.force_exclude,
         debug=bool(getattr(args, "debug", False)),
     )
+    baseline = None
+    if settings.baseline is not None and not args.write_baseline:
+        from greentactics.lint.baseline import load_baseline
+
+        baseline = load_baseline(settings.baseline)  # before the run: a bad file fails fast
     engine = LintEngine(settings, rule_classes, options, cwd)
     if from_stdin:
         run = engine.lint_text(sys.stdin.read(), args.stdin_filename or "-")
@@ -266,13 +271,13 @@ def handle_lint(args: argparse.Namespace, rules: tuple[type[Rule], ...] | None =
         count = write_baseline(run, Path(args.write_baseline), cwd)
         print(f"greentactics lint: wrote {count} finding(s) to {args.write_baseline}")
         return 0
-    if settings.baseline is not None:
+    if baseline is not None and settings.baseline is not None:
         from greentactics.lint.baseline import apply_baseline
 
-        outcome = apply_baseline(run, settings.baseline, cwd)
-        if outcome.stale:
+        stale = apply_baseline(run, baseline, settings.baseline, cwd)
+        if stale:
             run.notes.append(
-                f"{outcome.stale} entr{'y' if outcome.stale == 1 else 'ies'} of the baseline "
+                f"{stale} entr{'y' if stale == 1 else 'ies'} of the baseline "
                 f"{settings.baseline} match no finding any more (fixed?); shrink it with "
                 "--write-baseline"
             )

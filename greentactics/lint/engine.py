@@ -31,6 +31,7 @@ from greentactics import __version__
 from greentactics.lint.analysis import FileAnalysis
 from greentactics.lint.cache import (
     CACHE_DIR_NAME,
+    FileRecord,
     LintCache,
     content_hash,
     stable_hash,
@@ -539,25 +540,13 @@ class LintEngine:
         pending: list[_FileTask] = []
         for task in tasks:
             record = cache.record(str(task.path)) if cache is not None else None
-            if record is not None and record.display == task.display:
-                if not task.linted and record.unchanged_by_stat(task.signature):
-                    task.digest = record.hash
-                    facts.add_stored(task.display, record.id, record.digest)
-                    continue
-                try:
-                    unchanged = task.read() == record.hash
-                except OSError:
-                    continue  # an unlinted file that vanished or cannot be read: no facts
-                if unchanged:
-                    assert cache is not None
-                    if not record.unchanged_by_stat(task.signature):
-                        cache.refresh_stat(str(task.path), task.signature)
-                    facts.add_stored(task.display, record.id, record.digest)
-                    continue
+            if cache is not None and record is not None and _reusable(task, record, cache):
+                facts.add_stored(task.display, record.id, record.digest)
+                continue
             try:
                 task.read()
             except OSError:
-                continue
+                continue  # an unlinted file that vanished or cannot be read: no facts
             pending.append(task)
         return facts, pending
 
@@ -701,6 +690,24 @@ class LintEngine:
                 "python": sys.version_info[:2],
             }
         )
+
+
+def _reusable(task: _FileTask, record: FileRecord, cache: LintCache) -> bool:
+    """Whether a file's cached facts still hold: an unlinted file whose stat is the recorded
+    one is not read; otherwise its content hash decides (and a stale stat is refreshed)."""
+    if record.display != task.display:
+        return False  # facts name files by their display path
+    if not task.linted and record.unchanged_by_stat(task.signature):
+        task.digest = record.hash
+        return True
+    try:
+        if task.read() != record.hash:
+            return False
+    except OSError:
+        return False
+    if not record.unchanged_by_stat(task.signature):
+        cache.refresh_stat(str(task.path), task.signature)
+    return True
 
 
 def _run_batch(function: Any, batch: list[Any]) -> list[Any]:

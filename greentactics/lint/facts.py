@@ -157,13 +157,16 @@ class ProjectFacts:
                 grouped.setdefault(fact.key, []).append(fact)
         return grouped.get(key, [])
 
+    def _select(self, kind: str, key: str | None) -> list[Fact]:
+        return self._of_kind(kind) if key is None else self._of_key(kind, key)
+
     def find(self, kind: str, key: str | None = None) -> list[Fact]:
         """Facts of ``kind`` (and of ``key`` when given), in path order, then source order."""
-        return list(self._of_kind(kind) if key is None else self._of_key(kind, key))
+        return list(self._select(kind, key))
 
     def has(self, kind: str, key: str | None = None) -> bool:
         """Whether any file showed a fact of ``kind`` (and ``key``)."""
-        return bool(self._of_kind(kind) if key is None else self._of_key(kind, key))
+        return bool(self._select(kind, key))
 
     def keys(self, kind: str) -> set[str]:
         """The distinct keys seen for ``kind`` (e.g. every function called under no_grad)."""

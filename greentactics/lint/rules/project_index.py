@@ -276,7 +276,6 @@ class ProjectGraph:
         self._nodes_memo: dict[str, list[_Node]] = {}
         self._calls_memo: dict[str, list[_Call]] = {}
         self._loop_nodes: list[_Node] | None = None
-        self._reach_memo: dict[str, tuple[bool, bool, bool]] = {}
         self._grad_memo: dict[str, Grad] = {}
 
     def _nodes_for(self, key: str) -> list[_Node]:
