@@ -15,12 +15,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from greentactics.experiments.datasets import digits_split, shifted_images
+from greentactics.experiments.datasets import digits_split
 from greentactics.experiments.experiment import Arm, Experiment, Setup
 from greentactics.experiments.networks import (
     TensorSplit,
     mlp,
-    predict_in_batches,
+    served_accuracy,
+    shifted_queries,
     to_tensors,
     train,
 )
@@ -72,15 +73,12 @@ def prepare(setup: Setup) -> Workload:
     teacher = train(mlp([1024, 1024]).to(setup.device), data.x_train, data.y_train, epochs=epochs)
     student = mlp([256]).to(setup.device)
     distil(teacher, student, data, epochs=epochs * 4)
-    queries = torch.tensor(shifted_images(data.x_test.cpu().numpy()), device=setup.device)
-    truth = data.y_test.repeat(len(queries) // len(data.y_test))
+    queries, truth = shifted_queries(data)
     return Workload(teacher, student, queries, truth, passes=1 if setup.quick else 6)
 
 
 def _serve(model: nn.Module, work: Workload) -> float:
-    with torch.inference_mode():
-        predicted = predict_in_batches(model, work.queries, passes=work.passes)
-    return float((predicted == work.truth).float().mean())
+    return served_accuracy(model, work.queries, work.truth, passes=work.passes)
 
 
 def serve_teacher(work: Workload) -> float:

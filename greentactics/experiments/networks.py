@@ -15,7 +15,7 @@ from typing import TypeVar
 import torch
 from torch import nn
 
-from greentactics.experiments.datasets import Split
+from greentactics.experiments.datasets import Split, shifted_images
 
 Model = TypeVar("Model", bound=nn.Module)
 
@@ -99,3 +99,24 @@ def predict_in_batches(
         for start in range(0, len(x), batch_size):
             predicted[start : start + batch_size] = model(x[start : start + batch_size]).argmax(1)
     return predicted
+
+
+def shifted_queries(data: TensorSplit) -> tuple[torch.Tensor, torch.Tensor]:
+    """The test images and their 1-pixel-shifted copies as queries (on the data's device),
+    with the labels of each query."""
+    queries = torch.tensor(shifted_images(data.x_test.cpu().numpy()), device=data.x_test.device)
+    return queries, data.y_test.repeat(len(queries) // len(data.y_test))
+
+
+def served_accuracy(
+    model: nn.Module,
+    queries: torch.Tensor,
+    truth: torch.Tensor,
+    *,
+    passes: int,
+    batch_size: int = 64,
+) -> float:
+    """Serve ``queries`` ``passes`` times under ``torch.inference_mode()``; return accuracy."""
+    with torch.inference_mode():
+        predicted = predict_in_batches(model, queries, passes=passes, batch_size=batch_size)
+    return float((predicted == truth).float().mean())

@@ -12,9 +12,15 @@ from dataclasses import dataclass
 
 import torch
 
-from greentactics.experiments.datasets import digits_split, shifted_images
+from greentactics.experiments.datasets import digits_split
 from greentactics.experiments.experiment import Arm, Experiment, Setup
-from greentactics.experiments.networks import mlp, predict_in_batches, to_tensors, train
+from greentactics.experiments.networks import (
+    mlp,
+    predict_in_batches,
+    shifted_queries,
+    to_tensors,
+    train,
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +39,7 @@ def prepare(setup: Setup) -> Workload:
     split = digits_split(augment=True, train_limit=300 if setup.quick else 6000, seed=setup.seed)
     data = to_tensors(split, setup.device)
     model = train(mlp([512, 512]).to(setup.device), data.x_train, data.y_train, epochs=8)
-    queries = torch.tensor(shifted_images(data.x_test.cpu().numpy()), device=setup.device)
-    truth = data.y_test.repeat(len(queries) // len(data.y_test))
+    queries, truth = shifted_queries(data)
     return Workload(model, queries, truth, passes=1 if setup.quick else 40)
 
 

@@ -14,9 +14,15 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from greentactics.experiments.datasets import digits_split, shifted_images
+from greentactics.experiments.datasets import digits_split
 from greentactics.experiments.experiment import Arm, Experiment, Setup
-from greentactics.experiments.networks import mlp, predict_in_batches, to_tensors, train
+from greentactics.experiments.networks import (
+    mlp,
+    served_accuracy,
+    shifted_queries,
+    to_tensors,
+    train,
+)
 
 KEEP_FRACTION = 0.25
 
@@ -64,15 +70,12 @@ def prepare(setup: Setup) -> Workload:
     dense = train(mlp([1024, 1024]).to(setup.device), data.x_train, data.y_train, epochs=epochs)
     pruned = prune_hidden_units(dense, KEEP_FRACTION)
     train(pruned, data.x_train, data.y_train, epochs=4)
-    queries = torch.tensor(shifted_images(data.x_test.cpu().numpy()), device=setup.device)
-    truth = data.y_test.repeat(len(queries) // len(data.y_test))
+    queries, truth = shifted_queries(data)
     return Workload(dense, pruned, queries, truth, passes=1 if setup.quick else 16)
 
 
 def _serve(model: nn.Module, work: Workload) -> float:
-    with torch.inference_mode():
-        predicted = predict_in_batches(model, work.queries, passes=work.passes)
-    return float((predicted == work.truth).float().mean())
+    return served_accuracy(model, work.queries, work.truth, passes=work.passes)
 
 
 def serve_dense(work: Workload) -> float:

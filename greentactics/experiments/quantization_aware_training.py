@@ -19,9 +19,15 @@ import torch
 import torch.ao.quantization as quantization
 from torch import nn
 
-from greentactics.experiments.datasets import digits_split, shifted_images
+from greentactics.experiments.datasets import digits_split
 from greentactics.experiments.experiment import Arm, Experiment, Setup
-from greentactics.experiments.networks import mlp, predict_in_batches, to_tensors, train
+from greentactics.experiments.networks import (
+    mlp,
+    served_accuracy,
+    shifted_queries,
+    to_tensors,
+    train,
+)
 
 
 class QuantizableMLP(nn.Module):
@@ -72,15 +78,12 @@ def prepare(setup: Setup) -> Workload:
     epochs = 2 if setup.quick else 6
     float_model = train(mlp([512, 512]), data.x_train, data.y_train, epochs=epochs)
     int8_model = quantization_aware_finetune(float_model, data.x_train, data.y_train, epochs=2)
-    queries = torch.tensor(shifted_images(data.x_test.numpy()))
-    truth = data.y_test.repeat(len(queries) // len(data.y_test))
+    queries, truth = shifted_queries(data)
     return Workload(float_model, int8_model, queries, truth, passes=1 if setup.quick else 25)
 
 
 def _serve(model: nn.Module, work: Workload) -> float:
-    with torch.inference_mode():
-        predicted = predict_in_batches(model, work.queries, passes=work.passes, batch_size=256)
-    return float((predicted == work.truth).float().mean())
+    return served_accuracy(model, work.queries, work.truth, passes=work.passes, batch_size=256)
 
 
 def serve_float32(work: Workload) -> float:

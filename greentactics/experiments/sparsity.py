@@ -18,9 +18,15 @@ import torch
 from torch import nn
 from torch.nn.utils import prune
 
-from greentactics.experiments.datasets import digits_split, shifted_images
+from greentactics.experiments.datasets import digits_split
 from greentactics.experiments.experiment import Arm, Experiment, Setup
-from greentactics.experiments.networks import mlp, predict_in_batches, to_tensors, train
+from greentactics.experiments.networks import (
+    mlp,
+    served_accuracy,
+    shifted_queries,
+    to_tensors,
+    train,
+)
 
 SPARSITY = 0.9
 
@@ -76,15 +82,12 @@ def prepare(setup: Setup) -> Workload:
     epochs = 2 if setup.quick else 6
     dense = train(mlp([1024, 1024]).to(setup.device), data.x_train, data.y_train, epochs=epochs)
     sparse = sparsify(dense, data.x_train, data.y_train)
-    queries = torch.tensor(shifted_images(data.x_test.cpu().numpy()), device=setup.device)
-    truth = data.y_test.repeat(len(queries) // len(data.y_test))
+    queries, truth = shifted_queries(data)
     return Workload(dense, sparse, queries, truth, passes=1 if setup.quick else 12)
 
 
 def _serve(model: nn.Module, work: Workload) -> float:
-    with torch.inference_mode():
-        predicted = predict_in_batches(model, work.queries, passes=work.passes, batch_size=256)
-    return float((predicted == work.truth).float().mean())
+    return served_accuracy(model, work.queries, work.truth, passes=work.passes, batch_size=256)
 
 
 def serve_dense(work: Workload) -> float:
