@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,29 +99,35 @@ def test_huggingface_callback(store_path: Path, tmp_path: Path) -> None:
     assert len(EnergyStore(store_path).by_label("hf-tiny/epoch")) == 2
 
 
-def test_lightning_callback(store_path: Path, tmp_path: Path) -> None:
+def _fit_tiny_lightning(
+    tmp_path: Path, callback: Any, *, epochs: int, samples: int, diverges: bool = False
+) -> None:
+    """Fit a one-layer LightningModule on random data, quietly, with ``callback``."""
     pl = pytest.importorskip("lightning.pytorch")
     import torch
 
-    from greentactics.energy.callbacks.lightning import LightningEnergyCallback
+    module_base: Any = pl.LightningModule
 
-    class Tiny(pl.LightningModule):  # type: ignore[misc]
+    class Tiny(module_base):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__()
             self.layer = torch.nn.Linear(4, 1)
 
         def training_step(self, batch: list[torch.Tensor], _: int) -> torch.Tensor:
+            if diverges:
+                raise FloatingPointError("loss is nan")
             x, y = batch
             return torch.nn.functional.mse_loss(self.layer(x).squeeze(-1), y)
 
         def configure_optimizers(self) -> torch.optim.Optimizer:
             return torch.optim.SGD(self.parameters(), lr=0.1)
 
-    x = torch.randn(64, 4)
-    data = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, x.sum(1)), batch_size=16)
-    callback = LightningEnergyCallback(label="lightning-tiny")
+    x = torch.randn(samples, 4)
+    data = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(x, x.sum(1)), batch_size=samples // 4
+    )
     trainer = pl.Trainer(
-        max_epochs=3,
+        max_epochs=epochs,
         accelerator="cpu",
         logger=False,
         enable_checkpointing=False,
@@ -130,42 +137,25 @@ def test_lightning_callback(store_path: Path, tmp_path: Path) -> None:
         callbacks=[callback],
     )
     trainer.fit(Tiny(), data)
+
+
+def test_lightning_callback(store_path: Path, tmp_path: Path) -> None:
+    pytest.importorskip("lightning.pytorch")
+    from greentactics.energy.callbacks.lightning import LightningEnergyCallback
+
+    callback = LightningEnergyCallback(label="lightning-tiny")
+    _fit_tiny_lightning(tmp_path, callback, epochs=3, samples=64)
     check_fit(callback.fit, callback.epochs, 3)
     assert len(EnergyStore(store_path).by_label("lightning-tiny/epoch")) == 3
 
 
 def test_lightning_crash_is_recorded(store_path: Path, tmp_path: Path) -> None:
-    pl = pytest.importorskip("lightning.pytorch")
-    import torch
-
+    pytest.importorskip("lightning.pytorch")
     from greentactics.energy.callbacks.lightning import LightningEnergyCallback
 
-    class Diverges(pl.LightningModule):  # type: ignore[misc]
-        def __init__(self) -> None:
-            super().__init__()
-            self.layer = torch.nn.Linear(4, 1)
-
-        def training_step(self, batch: list[torch.Tensor], _: int) -> torch.Tensor:
-            raise FloatingPointError("loss is nan")
-
-        def configure_optimizers(self) -> torch.optim.Optimizer:
-            return torch.optim.SGD(self.parameters(), lr=0.1)
-
-    x = torch.randn(8, 4)
-    data = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, x.sum(1)), batch_size=4)
     callback = LightningEnergyCallback(label="lightning-crash")
-    trainer = pl.Trainer(
-        max_epochs=1,
-        accelerator="cpu",
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        default_root_dir=str(tmp_path),
-        callbacks=[callback],
-    )
     with pytest.raises(FloatingPointError):
-        trainer.fit(Diverges(), data)
+        _fit_tiny_lightning(tmp_path, callback, epochs=1, samples=8, diverges=True)
     assert callback.fit is not None and callback.fit.outcome == "FloatingPointError"
     assert EnergyStore(store_path).by_label("lightning-crash")[0].outcome == "FloatingPointError"
 
