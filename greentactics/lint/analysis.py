@@ -337,20 +337,20 @@ class FileAnalysis:
         names: dict[str, str] = {}
         for node in self.nodes(cst.Import):
             for alias in node.names:
-                dotted = _dotted(alias.name)
-                if dotted is None:
+                module_name = dotted(alias.name)
+                if module_name is None:
                     continue
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    names[alias.asname.name.value] = dotted
+                    names[alias.asname.name.value] = module_name
                 else:
-                    root = dotted.split(".", 1)[0]
+                    root = module_name.split(".", 1)[0]
                     names[root] = root
         for from_node in self.nodes(cst.ImportFrom):
             if isinstance(from_node.names, cst.ImportStar):
                 continue
-            module = "." * len(from_node.relative) + (_dotted(from_node.module) or "")
+            module = "." * len(from_node.relative) + (dotted(from_node.module) or "")
             for alias in from_node.names:
-                imported = _dotted(alias.name)
+                imported = dotted(alias.name)
                 if imported is None:
                     continue
                 local = imported
@@ -380,13 +380,13 @@ class FileAnalysis:
         imported stays as written (``model.eval`` -> ``"model.eval"``, ``print`` -> ``"print"``),
         so snippets without imports still read naturally. Other expressions give None.
         """
-        dotted = _dotted(node)
-        if dotted is None:
+        written = dotted(node)
+        if written is None:
             return None
-        root, dot, rest = dotted.partition(".")
+        root, dot, rest = written.partition(".")
         target = self.imports.get(root)
         if target is None:
-            return dotted
+            return written
         return f"{target}{dot}{rest}"
 
     def call_name(self, node: cst.Call) -> str | None:
@@ -520,7 +520,7 @@ class FileAnalysis:
         return self.module.code_for_node(node).strip()
 
 
-def _dotted(node: cst.BaseExpression | cst.CSTNode | None) -> str | None:
+def dotted(node: cst.BaseExpression | cst.CSTNode | None) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
     parts: list[str] = []
     current = node

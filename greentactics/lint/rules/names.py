@@ -11,18 +11,9 @@ from collections.abc import Iterable
 
 import libcst as cst
 
+from greentactics.lint.analysis import dotted
 
-def dotted(expr: cst.BaseExpression) -> str | None:
-    """The dotted source of a Name/Attribute chain (``a.b.c``), or None for anything else."""
-    parts: list[str] = []
-    node: cst.BaseExpression = expr
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
+__all__ = ["ImportMap", "dotted", "last_name", "matches"]
 
 
 def last_name(expr: cst.BaseExpression) -> str | None:
