@@ -17,7 +17,7 @@ from typing import Any
 
 import libcst as cst
 
-from greentactics.lint.analysis import FileAnalysis
+from greentactics.lint.analysis import FileAnalysis, dotted
 from greentactics.lint.source import NotebookMap
 from greentactics.scan import signals as sig
 from greentactics.scan.evidence import Evidence, Strength
@@ -45,18 +45,6 @@ _LAZY_READERS = frozenset(
 _MODEL_STATE = re.compile(r"state|model|net|ckpt|ckp|checkpoint|snapshot|weights|optim", re.I)
 _ACCUMULATORS = frozenset({"append", "update", "extend", "add", "add_"})
 _PLOT_WRITERS = ("fromarray", "imwrite", "imsave", "imshow", "save_image")
-
-
-def _dotted(node: cst.CSTNode) -> str | None:
-    parts: list[str] = []
-    current: cst.CSTNode = node
-    while isinstance(current, cst.Attribute):
-        parts.append(current.attr.value)
-        current = current.value
-    if not isinstance(current, cst.Name):
-        return None
-    parts.append(current.value)
-    return ".".join(reversed(parts))
 
 
 def _keyword(call: cst.Call, name: str) -> cst.Arg | None:
@@ -191,10 +179,10 @@ class FileScanner:
 
     def qualified(self, node: cst.CSTNode) -> str | None:
         """The normalised qualified name of a Name/Attribute chain whose root is imported."""
-        dotted = _dotted(node)
-        if dotted is None:
+        written = dotted(node)
+        if written is None:
             return None
-        root, dot, rest = dotted.partition(".")
+        root, dot, rest = written.partition(".")
         target = self.analysis.imports.get(root)
         if target is None or target.startswith("."):
             return None
@@ -211,9 +199,9 @@ class FileScanner:
     def _on_import(self, node: cst.CSTNode) -> None:
         modules: list[str] = []
         if isinstance(node, cst.Import):
-            modules = [name for alias in node.names if (name := _dotted(alias.name))]
+            modules = [name for alias in node.names if (name := dotted(alias.name))]
         elif isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None:
-            module = _dotted(node.module)
+            module = dotted(node.module)
             if module:
                 modules = [module]
         for module in modules:
@@ -244,7 +232,7 @@ class FileScanner:
         for statement in node.body.body:
             if isinstance(statement, cst.FunctionDef) and statement.name.value == "__getitem__":
                 for call in self._calls_in(statement):
-                    name = _dotted(call.func) or ""
+                    name = dotted(call.func) or ""
                     short = ".".join(name.split(".")[-2:])
                     if name in _LAZY_READERS or short in _LAZY_READERS or name.endswith(".imread"):
                         self._add(
@@ -483,7 +471,7 @@ class FileScanner:
         if (
             arg is not None
             and isinstance(arg.value, cst.Call)
-            and _dotted(arg.value.func) == "range"
+            and dotted(arg.value.func) == "range"
             and len(arg.value.args) == 1  # range(n); range(a, b) cuts a split
         ):
             self._add("T01", Strength.PARTIAL, "dataset reduced with select(range(n))", node)
@@ -495,7 +483,7 @@ class FileScanner:
 
     def _low_precision(self, node: cst.BaseExpression) -> bool:
         value = self._value(node)
-        text = value if isinstance(value, str) else _dotted(node)
+        text = value if isinstance(value, str) else dotted(node)
         return text is not None and text.rsplit(".", 1)[-1] in sig.LOW_PRECISION_DTYPES
 
     def _assigned_to_inputs(self, node: cst.Call) -> bool:
@@ -504,7 +492,7 @@ class FileScanner:
         if not isinstance(parent, cst.Assign):
             return False
         return any(
-            (written := _dotted(target.target)) is not None
+            (written := dotted(target.target)) is not None
             and sig.INPUT_LIKE.match(written.rsplit(".", 1)[-1]) is not None
             for target in parent.targets
         )
@@ -526,7 +514,7 @@ class FileScanner:
 
     def _item(self, node: cst.Call) -> None:
         receiver = _receiver(node)
-        written = _dotted(receiver) if receiver is not None else None
+        written = dotted(receiver) if receiver is not None else None
         if (
             written is not None
             and "loss" in written.rsplit(".", 1)[-1].lower()
@@ -555,7 +543,7 @@ class FileScanner:
     def _receiver_name(self, node: cst.Call) -> str:
         """The written receiver of a method call (``model`` in ``model.fit()``), or ``""``."""
         receiver = _receiver(node)
-        return (_dotted(receiver) if receiver is not None else None) or ""
+        return (dotted(receiver) if receiver is not None else None) or ""
 
     def _from_pretrained(self, node: cst.Call) -> None:
         written = self._receiver_name(node)
@@ -567,7 +555,7 @@ class FileScanner:
 
     def _from_config(self, node: cst.Call) -> None:
         receiver = _receiver(node)
-        written = (_dotted(receiver) if receiver is not None else None) or ""
+        written = (dotted(receiver) if receiver is not None else None) or ""
         if written.rsplit(".", 1)[-1].startswith(("AutoModel", "TFAutoModel")):
             self._add(
                 "T16", Strength.DISABLED, "model built from a config, no pre-trained weights", node
@@ -607,7 +595,7 @@ class FileScanner:
 
     def _training_step(self, node: cst.Call) -> None:
         receiver = _receiver(node)
-        written = (_dotted(receiver) if receiver is not None else None) or ""
+        written = (dotted(receiver) if receiver is not None else None) or ""
         if _method(node) == "backward" or "optim" in written.lower():
             self._trains_here(node)
 
@@ -625,7 +613,7 @@ class FileScanner:
     def _on_assign(self, node: cst.Assign) -> None:
         value = self._value(node.value)
         for target in node.targets:
-            written = _dotted(target.target)
+            written = dotted(target.target)
             if written is None:
                 continue
             last = written.rsplit(".", 1)[-1]
@@ -686,7 +674,7 @@ class FileScanner:
         """T22: ``list(model.children())[:k]`` and ``[k:]`` (a model cut in two)."""
         if not (
             isinstance(node.value, cst.Call)
-            and _dotted(node.value.func) == "list"
+            and dotted(node.value.func) == "list"
             and "children()" in self._code(node.value)
             and len(node.slice) == 1
             and isinstance(node.slice[0].slice, cst.Slice)
