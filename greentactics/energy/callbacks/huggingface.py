@@ -9,24 +9,15 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from greentactics.energy.callbacks.recorder import EpochEnergyRecorder
-from greentactics.energy.measurement import Measurement
+from greentactics.energy.callbacks.recorder import EpochEnergyRecorder, RecordsEpochs
 
 
-class HuggingFaceEnergyCallback(TrainerCallback):
+class HuggingFaceEnergyCallback(RecordsEpochs, TrainerCallback):
     """Measures the training run and each epoch. Under torch.distributed each epoch is one
     record for the whole job (one tracker per node), stored by rank 0."""
 
     def __init__(self, label: str = "hf-train", **options: Any) -> None:
         self.recorder = EpochEnergyRecorder(label, **options)
-
-    @property
-    def epochs(self) -> list[Measurement]:
-        return self.recorder.epochs
-
-    @property
-    def fit(self) -> Measurement | None:
-        return self.recorder.fit
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self.recorder.begin_fit()

@@ -9,11 +9,10 @@ from typing import Any
 
 import keras
 
-from greentactics.energy.callbacks.recorder import EpochEnergyRecorder
-from greentactics.energy.measurement import Measurement
+from greentactics.energy.callbacks.recorder import EpochEnergyRecorder, RecordsEpochs
 
 
-class KerasEnergyCallback(keras.callbacks.Callback):  # type: ignore[misc]
+class KerasEnergyCallback(RecordsEpochs, keras.callbacks.Callback):  # type: ignore[misc]
     """Measures the fit and each epoch; adds ``energy_j`` to the epoch's logs.
 
     Keras does not call a callback when ``fit`` raises, so a crashed fit leaves its
@@ -23,14 +22,6 @@ class KerasEnergyCallback(keras.callbacks.Callback):  # type: ignore[misc]
     def __init__(self, label: str = "keras-fit", **options: Any) -> None:
         super().__init__()
         self.recorder = EpochEnergyRecorder(label, **options)
-
-    @property
-    def epochs(self) -> list[Measurement]:
-        return self.recorder.epochs
-
-    @property
-    def fit(self) -> Measurement | None:
-        return self.recorder.fit
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.recorder.begin_fit()

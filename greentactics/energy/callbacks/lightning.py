@@ -6,24 +6,15 @@ from typing import Any
 
 from lightning.pytorch.callbacks import Callback
 
-from greentactics.energy.callbacks.recorder import EpochEnergyRecorder
-from greentactics.energy.measurement import Measurement
+from greentactics.energy.callbacks.recorder import EpochEnergyRecorder, RecordsEpochs
 
 
-class LightningEnergyCallback(Callback):
+class LightningEnergyCallback(RecordsEpochs, Callback):
     """Measures ``fit`` and each training epoch (validation included); records a crash too."""
 
     def __init__(self, label: str = "lightning-fit", **options: Any) -> None:
         super().__init__()
         self.recorder = EpochEnergyRecorder(label, **options)
-
-    @property
-    def epochs(self) -> list[Measurement]:
-        return self.recorder.epochs
-
-    @property
-    def fit(self) -> Measurement | None:
-        return self.recorder.fit
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         self.recorder.begin_fit()

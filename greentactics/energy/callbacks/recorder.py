@@ -81,3 +81,19 @@ class EpochEnergyRecorder:
     @property
     def epoch_energies_j(self) -> list[float | None]:
         return [m.total_energy_j for m in self.epochs]
+
+
+class RecordsEpochs:
+    """What every framework callback exposes: ``fit`` and ``epochs`` of its recorder."""
+
+    recorder: EpochEnergyRecorder
+
+    @property
+    def epochs(self) -> list[Measurement]:
+        """One measurement per finished epoch, in order."""
+        return self.recorder.epochs
+
+    @property
+    def fit(self) -> Measurement | None:
+        """The measurement of the whole fit (None before it starts)."""
+        return self.recorder.fit
